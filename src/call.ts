@@ -1,0 +1,321 @@
+import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
+import { SpanStatusCode, context, trace } from "@opentelemetry/api";
+import type { AnyValueMap } from "@opentelemetry/api-logs";
+import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
+import type { Captured } from "./capture/content.js";
+import { argumentsValue, captureValue } from "./capture/content.js";
+import { truncateString } from "./capture/snapshot.js";
+import type { Coating } from "./coating.js";
+import type { RecordIds } from "./dialects/envpod.js";
+import { idAttributes } from "./dialects/envpod.js";
+import { EnvpodKey, FIRST_CHUNK_EVENT } from "./dialects/keys.js";
+import type { TokenUsage } from "./dialects/openinference.js";
+import { contentAttributes, metadataAttribute, sessionAttribute, usageAttributes } from "./dialects/openinference.js";
+import { emitRecord } from "./emit.js";
+import { newId } from "./ids.js";
+import { Op } from "./ops.js";
+import { reportOnce } from "./report.js";
+import { scopeOf, withScope } from "./scope.js";
+import { state } from "./state.js";
+import { StreamAggregate } from "./stream-aggregate.js";
+import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
+
+/** Facts about an LLM call that are known only at run time. */
+export interface LlmFacts {
+  model?: string;
+  provider?: string;
+  usage?: TokenUsage;
+}
+
+/** The active coat call, as current() hands it out for enrichment. Every method returns the call. */
+export interface ActiveCall {
+  readonly op: string;
+  readonly name: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly sessionId: string;
+  readonly runId: string;
+  readonly stepId: string;
+  /** Model, provider and token usage of an LLM call. */
+  llm(facts: LlmFacts): ActiveCall;
+  /** Token usage; `total` defaults to input + output. */
+  usage(usage: TokenUsage): ActiveCall;
+  /** Merges into the OpenInference `metadata` attribute (JSON). */
+  metadata(data: Record<string, unknown>): ActiveCall;
+  setAttribute(key: string, value: AttributeValue): ActiveCall;
+}
+
+/** One wrapped call from start to settle: its span, ids and log records. */
+export class CoatCall implements ActiveCall {
+  ctx: Context;
+  private settled = false;
+  private meta: Record<string, unknown> | undefined;
+  private stream: StreamAggregate | undefined;
+
+  constructor(
+    readonly coating: Coating,
+    readonly span: Span,
+    parent: Context,
+    readonly ids: RecordIds,
+    /** The attributes log records carry: the span's, kept in step with it. Undefined when logs are off. */
+    private readonly logAttributes: Attributes | undefined,
+  ) {
+    this.ctx = trace.setSpan(withScope(parent, { sessionId: ids.sessionId, runId: ids.runId, correlationId: ids.correlationId, call: this }), span);
+  }
+
+  get op(): string {
+    return this.coating.op;
+  }
+  get name(): string {
+    return this.coating.spanName;
+  }
+  get traceId(): string {
+    return this.ids.traceId;
+  }
+  get spanId(): string {
+    return this.ids.spanId;
+  }
+  get sessionId(): string {
+    return this.ids.sessionId;
+  }
+  get runId(): string {
+    return this.ids.runId;
+  }
+  get stepId(): string {
+    return this.ids.stepId;
+  }
+
+  llm(facts: LlmFacts): this {
+    guard("current().llm", () => {
+      if (typeof facts?.model === "string") this.setAttribute(SemanticConventions.LLM_MODEL_NAME, facts.model);
+      if (typeof facts?.provider === "string") this.setAttribute(SemanticConventions.LLM_PROVIDER, facts.provider);
+      if (facts?.usage) this.usage(facts.usage);
+    });
+    return this;
+  }
+
+  usage(usage: TokenUsage): this {
+    guard("current().usage", () => {
+      const attributes: Attributes = {};
+      usageAttributes(usage, attributes);
+      this.setAttributes(attributes);
+    });
+    return this;
+  }
+
+  metadata(data: Record<string, unknown>): this {
+    guard("current().metadata", () => {
+      this.meta = { ...this.meta, ...data };
+      const attributes: Attributes = {};
+      metadataAttribute(captureValue(this.meta, this.coating.previewLength, false).text, attributes);
+      this.setAttributes(attributes);
+    });
+    return this;
+  }
+
+  setAttribute(key: string, value: AttributeValue): this {
+    guard("current().setAttribute", () => {
+      this.span.setAttribute(key, value);
+      if (this.logAttributes !== undefined) this.logAttributes[key] = value;
+    });
+    return this;
+  }
+
+  private setAttributes(attributes: Attributes): void {
+    this.span.setAttributes(attributes);
+    if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
+  }
+
+  /** A tie() inside this call: a span event and, with logs on, a record of the op's event kind. */
+  event(name: string, data: unknown): void {
+    if (this.settled) return;
+    const coating = this.coating;
+    const captured = coating.mode === "raw" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack) : undefined;
+    const eventAttributes: Attributes = { [EnvpodKey.TIE_NAME]: name };
+    if (captured !== undefined) eventAttributes[EnvpodKey.TIE_DATA] = captured.text;
+    this.span.addEvent(name, eventAttributes);
+    if (this.logAttributes === undefined) return;
+    const attributes = Object.assign({}, this.logAttributes, eventAttributes);
+    const payload: AnyValueMap = { event: name };
+    if (captured !== undefined) payload.preview = { data: captured.preview } as AnyValueMap;
+    emitRecord(coating.spec.event, false, this.ids, coating, payload, attributes, this.ctx);
+  }
+
+  /** One chunk of a streamed result went by. */
+  chunk(value: unknown): void {
+    if (this.settled) return;
+    try {
+      if (this.stream === undefined) {
+        this.stream = new StreamAggregate(this.coating.mode === "raw", this.coating.previewLength);
+        this.span.addEvent(FIRST_CHUNK_EVENT);
+      }
+      this.stream.add(value);
+    } catch (error) {
+      reportOnce("recording a stream chunk", error);
+    }
+  }
+
+  /** The call returned (or its promise resolved, or its stream finished). */
+  end(result: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    try {
+      const coating = this.coating;
+      const attributes: Attributes = {};
+      let output: Captured | undefined;
+      if (this.stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
+      if (coating.mode === "raw") {
+        const stream = this.stream;
+        output = stream === undefined ? captureHook(coating, "captureOutput", result)
+          : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
+          : captureHook(coating, "captureOutput", stream.value());
+        contentAttributes("output", output.text, output.isJson, attributes);
+      }
+      this.setAttributes(attributes);
+      this.span.setStatus({ code: SpanStatusCode.OK });
+      if (this.logAttributes !== undefined) {
+        emitRecord(coating.spec.end, false, this.ids, coating, output === undefined ? {} : { preview: { output: output.preview } as AnyValueMap }, this.logAttributes, this.ctx);
+      }
+    } catch (error) {
+      reportOnce("recording a result", error);
+    } finally {
+      this.span.end();
+    }
+  }
+
+  /** The consumer stopped reading a stream before its end (`break`, `return()`, `cancel()`). */
+  abandon(): void {
+    if (this.settled) return;
+    try {
+      this.span.setAttribute(EnvpodKey.STREAM_ABANDONED, true);
+      if (this.logAttributes !== undefined) this.logAttributes[EnvpodKey.STREAM_ABANDONED] = true;
+    } catch (error) {
+      reportOnce("recording an abandoned stream", error);
+    }
+    this.end(undefined);
+  }
+
+  /** The call threw, its promise rejected or its stream errored. */
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    try {
+      const coating = this.coating;
+      const type = errorType(error);
+      const raw = coating.mode === "raw";
+      const event: Attributes = { [ATTR_EXCEPTION_TYPE]: type };
+      if (raw) {
+        event[ATTR_EXCEPTION_MESSAGE] = truncateString(readString(error, "message") ?? String(type), coating.previewLength);
+        const stack = coating.errorStack ? readString(error, "stack") : undefined;
+        if (stack !== undefined) event[ATTR_EXCEPTION_STACKTRACE] = truncateString(stack, 4 * coating.previewLength);
+      }
+      this.span.addEvent("exception", event);
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: raw ? (event[ATTR_EXCEPTION_MESSAGE] as string) : type });
+      const attributes: Attributes = { [ATTR_ERROR_TYPE]: type };
+      let extra: Captured | undefined;
+      if (raw && coating.options.captureError !== undefined) {
+        extra = captureHook(coating, "captureError", error);
+        contentAttributes("output", extra.text, extra.isJson, attributes);
+      }
+      this.setAttributes(attributes);
+      if (this.logAttributes !== undefined) {
+        const errorPreview: AnyValueMap = { type };
+        if (raw) errorPreview.detail = captureValue(error, coating.previewLength, coating.errorStack).preview;
+        const payload: AnyValueMap = { error: errorPreview };
+        if (extra !== undefined) payload.preview = { output: extra.preview } as AnyValueMap;
+        emitRecord(coating.spec.error, true, this.ids, coating, payload, this.logAttributes, this.ctx);
+      }
+    } catch (failure) {
+      reportOnce("recording an error", failure);
+    } finally {
+      this.span.end();
+    }
+  }
+}
+
+/**
+ * Starts the span and the request record of one call. Returns undefined if telemetry itself
+ * fails, in which case the caller runs the function bare.
+ */
+export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
+  try {
+    coating.refresh();
+    const parent = context.active();
+    const outer = scopeOf(parent);
+    const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
+    const spanContext = span.spanContext();
+    const op = coating.op;
+    const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
+    const ids: RecordIds = {
+      sessionId,
+      runId: op === Op.SESSION || op === Op.RUN ? newId("run") : outer.runId,
+      stepId: `step_${spanContext.spanId}`,
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
+      correlationId: outer.correlationId,
+    };
+    const perCall: Attributes = {};
+    idAttributes(ids, coating.identity, perCall);
+    sessionAttribute(sessionId, perCall);
+    let input: Captured | undefined;
+    if (coating.mode === "raw") {
+      input = captureHook(coating, "captureInput", args);
+      contentAttributes("input", input.text, input.isJson, perCall);
+    }
+    span.setAttributes(perCall);
+    const logAttributes = coating.logs ? Object.assign({}, coating.staticAttributes, perCall) : undefined;
+    const call = new CoatCall(coating, span, parent, ids, logAttributes);
+    if (logAttributes !== undefined) {
+      emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
+    }
+    return call;
+  } catch (error) {
+    reportOnce("starting a call", error);
+    return undefined;
+  }
+}
+
+type Hook = "captureInput" | "captureOutput" | "captureError";
+
+/** Captures a value through the user's hook when there is one; a throwing hook is reported, not raised. */
+function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
+  const fn = coating.options[hook] as ((v: unknown) => unknown) | undefined;
+  let subject: unknown;
+  if (hook === "captureInput") subject = fn === undefined ? argumentsValue(value as ArrayLike<unknown>) : Array.prototype.slice.call(value as ArrayLike<unknown>);
+  else subject = value;
+  if (fn !== undefined) {
+    try {
+      subject = fn(subject);
+    } catch (error) {
+      reportOnce(`the ${hook} hook threw`, error);
+      subject = `[${hook} threw]`;
+    }
+  }
+  return captureValue(subject, coating.previewLength, coating.errorStack);
+}
+
+function errorType(error: unknown): string {
+  if (error === null || typeof error !== "object") return typeof error;
+  const name = readString(error, "name");
+  if (name) return name;
+  return readString(error.constructor, "name") || "Error";
+}
+
+/** Reads a string property without letting a throwing getter escape. */
+function readString(target: unknown, key: string): string | undefined {
+  try {
+    const value = (target as Record<string, unknown> | null | undefined)?.[key];
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function guard(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    reportOnce(what, error);
+  }
+}

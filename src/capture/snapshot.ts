@@ -1,0 +1,367 @@
+/**
+ * JSON-safe, bounded snapshots of arbitrary values. Never throws, never mutates,
+ * never calls user code it can avoid (no getters, no toJSON, no proxy traps).
+ *
+ * Rendering rules:
+ * - string: truncateString(s, maxStringLength) → "abc…[+N chars]".
+ * - number: itself; -0 → 0; NaN / Infinity / -Infinity → "NaN" / "Infinity" / "-Infinity".
+ * - boolean, null: itself. undefined → "[undefined]" everywhere (top level, items, values).
+ * - bigint → "123n" (|v| ≥ 2^4096 → "[BigInt(huge)]"); symbol → "Symbol(desc)".
+ * - function / class → "[Function name]" or "[Function anonymous]".
+ * - Date → ISO string or "Invalid Date"; RegExp → "/src/flags"; boxed primitive → its primitive.
+ * - Error → { name, message, stack?, code?, cause?, errors? }; stack only if errorStack
+ *   (capped at 4 × maxStringLength); cause/errors only when they are own properties.
+ * - Map → { "[Map]": [[k, v], …] }; Set → { "[Set]": [v, …] } (at most maxKeys entries).
+ * - ArrayBuffer / SharedArrayBuffer / DataView / typed array / Buffer → "[Uint8Array(len)]".
+ * - WeakMap / WeakSet / Promise / Proxy → "[WeakMap]" / "[WeakSet]" / "[Promise]" / "[Proxy]".
+ * - Array → first maxItems items (holes → null), then "[+N more]" if anything was left out.
+ * - Object → own enumerable string keys, first maxKeys, then a "[+N more]": N entry.
+ *   Accessors → "[Getter]" (never invoked); a throwing descriptor read → "[Throws]".
+ *   A "__proto__" key stays an own data key; symbol keys are ignored.
+ * - Cycle (value is its own ancestor) → "[Circular]"; a repeated sibling is rendered again.
+ * - Container deeper than maxDepth (top level = depth 0) → "[Array(n)]" or "[Object]".
+ * - Output budget (maxTotal, ~JSON chars) spent → further nodes "[Truncated]"; containers
+ *   stop and append their "[+N more]" marker. Output stays within ~maxTotal + 512.
+ * - Anything that throws → "[Unserializable]" for that node.
+ */
+import { Buffer } from "node:buffer";
+import { types } from "node:util";
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
+
+export interface SnapshotLimits {
+  maxStringLength: number; // UTF-16 units per string (default 200)
+  maxDepth: number; // containers nested deeper than this become placeholders (default 8)
+  maxKeys: number; // own keys per object, entries per Map / Set (default 64)
+  maxItems: number; // array items (default 64)
+  maxTotal: number; // approximate budget of output characters (default 16384)
+  errorStack: boolean; // include Error stacks, capped at 4 × maxStringLength (default true)
+}
+
+export const DEFAULT_LIMITS: Readonly<SnapshotLimits> = Object.freeze({
+  maxStringLength: 200,
+  maxDepth: 8,
+  maxKeys: 64,
+  maxItems: 64,
+  maxTotal: 16384,
+  errorStack: true,
+});
+
+const TRUNCATED = "[Truncated]";
+const UNSERIALIZABLE = "[Unserializable]";
+const GETTER = "[Getter]";
+const THROWS = "[Throws]";
+const ABSENT = Symbol("absent");
+const ACCESSOR = Symbol("accessor");
+const SLACK = 32; // tolerated overshoot for the last string that fits the budget
+const HUGE_BIGINT = 1n << 4096n;
+
+// Intrinsics captured at load time so later monkey-patching (or instance overrides) can't reach us.
+type Getter<T> = (this: unknown) => T;
+const getter = <T>(proto: object, key: PropertyKey) => Object.getOwnPropertyDescriptor(proto, key)!.get as Getter<T>;
+const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const taLength = getter<number>(TypedArrayProto, "length");
+const taName = getter<string>(TypedArrayProto, Symbol.toStringTag);
+const dvLength = getter<number>(DataView.prototype, "byteLength");
+const abLength = getter<number>(ArrayBuffer.prototype, "byteLength");
+const sabLength = getter<number>(SharedArrayBuffer.prototype, "byteLength");
+const mapSize = getter<number>(Map.prototype, "size");
+const setSize = getter<number>(Set.prototype, "size");
+const symbolDesc = getter<string | undefined>(Symbol.prototype, "description");
+const mapEntries = Map.prototype.entries;
+const setValues = Set.prototype.values;
+const mapIterNext = Object.getPrototypeOf(new Map().entries()).next as (this: unknown) => IteratorResult<[unknown, unknown]>;
+const setIterNext = Object.getPrototypeOf(new Set().values()).next as (this: unknown) => IteratorResult<unknown>;
+const dateTime = Date.prototype.getTime;
+const dateIso = Date.prototype.toISOString;
+const regexpToString = RegExp.prototype.toString;
+// Newer V8 versions expose `stack` as an engine-provided accessor; only that exact getter is called.
+const nativeStackGet = Object.getOwnPropertyDescriptor(new Error(), "stack")?.get;
+
+/** First `max` UTF-16 units of `s` (never splitting a surrogate pair) + "…[+N chars]"; `s` itself if it fits. */
+export function truncateString(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = max > 0 ? Math.floor(max) : 0;
+  const hi = s.charCodeAt(cut - 1);
+  const lo = s.charCodeAt(cut);
+  if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) cut--;
+  return `${s.slice(0, cut)}…[+${s.length - cut} chars]`;
+}
+
+/** Length of JSON.stringify(s). */
+function jsonLength(s: string): number {
+  let n = s.length + 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20) n += c === 8 || c === 9 || c === 10 || c === 12 || c === 13 ? 1 : 5;
+    else if (c === 34 || c === 92) n += 1;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const d = s.charCodeAt(i + 1);
+      if (c <= 0xdbff && d >= 0xdc00 && d <= 0xdfff) i++;
+      else n += 5; // lone surrogates are emitted as \udxxx
+    }
+  }
+  return n;
+}
+
+/** Data value of `key` on `o` (or its prototype chain), ACCESSOR for a getter, ABSENT if missing. */
+function lookup(o: object, key: string, ownOnly: boolean): unknown {
+  for (let p: object | null = o, i = 0; p !== null && i < 64; p = Object.getPrototypeOf(p), i++) {
+    if (types.isProxy(p)) return ABSENT;
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d) return "value" in d ? d.value : d.get !== undefined && d.get === nativeStackGet ? d.get.call(o) : ACCESSOR;
+    if (ownOnly) break;
+  }
+  return ABSENT;
+}
+
+/** `proto` is on the prototype chain of (non-proxy) `v`: instanceof without running proxy traps. */
+function inherits(v: object, proto: object): boolean {
+  for (let p = Object.getPrototypeOf(v), i = 0; p !== null && i < 64; p = Object.getPrototypeOf(p), i++) {
+    if (p === proto) return true;
+    if (types.isProxy(p)) return false;
+  }
+  return false;
+}
+
+function put(out: { [k: string]: JsonValue }, key: string, value: JsonValue): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+class Walker {
+  private left: number;
+  private readonly ancestors: object[] = [];
+  constructor(private readonly lim: SnapshotLimits) {
+    this.left = lim.maxTotal;
+  }
+
+  node(v: unknown, depth: number): JsonValue {
+    const mark = this.ancestors.length;
+    try {
+      return this.render(v, depth);
+    } catch {
+      this.ancestors.length = mark;
+      return this.fixed(UNSERIALIZABLE);
+    }
+  }
+
+  /** A marker with no user content. */
+  private fixed(s: string): string {
+    this.left -= s.length + 2;
+    return s;
+  }
+
+  /** A string that may carry user content: charged exactly, replaced if it would blow the budget. */
+  private emit(s: string): string {
+    const cost = jsonLength(s);
+    if (cost > this.left + SLACK) {
+      this.left = 0;
+      return TRUNCATED;
+    }
+    this.left -= cost;
+    return s;
+  }
+
+  private clip(s: string, max = this.lim.maxStringLength): string {
+    return truncateString(s, max < this.left ? max : this.left);
+  }
+
+  private render(v: unknown, depth: number): JsonValue {
+    if (this.left <= 0) return this.fixed(TRUNCATED);
+    switch (typeof v) {
+      case "string":
+        return this.emit(this.clip(v));
+      case "number":
+        if (!Number.isFinite(v)) return this.fixed(String(v));
+        this.left -= String(v).length;
+        return v === 0 ? 0 : v;
+      case "boolean":
+        this.left -= 5;
+        return v;
+      case "undefined":
+        return this.fixed("[undefined]");
+      case "bigint":
+        if (v >= HUGE_BIGINT || v <= -HUGE_BIGINT) return this.fixed("[BigInt(huge)]");
+        return this.emit(`${this.clip(v.toString())}n`);
+      case "symbol":
+        return this.emit(`Symbol(${this.clip(symbolDesc.call(v) ?? "")})`);
+      case "function": {
+        if (types.isProxy(v)) return this.fixed("[Proxy]");
+        const d = Object.getOwnPropertyDescriptor(v, "name");
+        const name = d && typeof d.value === "string" && d.value !== "" ? d.value : "anonymous";
+        return this.emit(`[Function ${this.clip(name)}]`);
+      }
+    }
+    if (v === null) {
+      this.left -= 4;
+      return null;
+    }
+    return this.object(v as object, depth);
+  }
+
+  private object(v: object, depth: number): JsonValue {
+    if (types.isProxy(v)) return this.fixed("[Proxy]");
+    const isArray = Array.isArray(v);
+    const proto: unknown = isArray ? null : Object.getPrototypeOf(v);
+    // Fast path: objects straight off Object.prototype (or null) are treated as plain, skipping
+    // the built-in checks (a built-in re-parented onto them renders as a plain object).
+    const plain = isArray || proto === Object.prototype || proto === null;
+    if (!plain) {
+      const leaf = this.leaf(v, depth);
+      if (leaf !== undefined) return leaf;
+    }
+    if (this.ancestors.includes(v)) return this.fixed("[Circular]");
+    if (depth > this.lim.maxDepth) return this.fixed(isArray ? `[Array(${(v as unknown[]).length})]` : "[Object]");
+    this.ancestors.push(v);
+    let out: JsonValue;
+    if (isArray) out = this.array(v as unknown[], depth);
+    else if (plain) out = this.plain(v, depth);
+    else if (types.isMap(v)) out = { "[Map]": this.collection(mapSize.call(v), mapEntries.call(v), mapIterNext, true, depth) };
+    else if (types.isSet(v)) out = { "[Set]": this.collection(setSize.call(v), setValues.call(v), setIterNext, false, depth) };
+    else if (types.isNativeError(v) || inherits(v, Error.prototype)) out = this.error(v, depth);
+    else out = this.plain(v, depth);
+    this.ancestors.pop();
+    return out;
+  }
+
+  /** Values rendered without looking inside; undefined if `v` is not one of them. */
+  private leaf(v: object, depth: number): JsonValue | undefined {
+    if (types.isDate(v)) {
+      const t = dateTime.call(v);
+      return this.fixed(t !== t ? "Invalid Date" : dateIso.call(v));
+    }
+    if (types.isRegExp(v)) return this.emit(this.clip(regexpToString.call(v)));
+    if (types.isArrayBufferView(v)) {
+      if (types.isDataView(v)) return this.fixed(`[DataView(${dvLength.call(v)})]`);
+      return this.fixed(`[${inherits(v, Buffer.prototype) ? "Buffer" : taName.call(v)}(${taLength.call(v)})]`);
+    }
+    if (types.isArrayBuffer(v)) return this.fixed(`[ArrayBuffer(${abLength.call(v)})]`);
+    if (types.isSharedArrayBuffer(v)) return this.fixed(`[SharedArrayBuffer(${sabLength.call(v)})]`);
+    if (types.isBoxedPrimitive(v)) return this.render(unbox(v), depth);
+    if (types.isPromise(v)) return this.fixed("[Promise]");
+    if (types.isWeakMap(v)) return this.fixed("[WeakMap]");
+    if (types.isWeakSet(v)) return this.fixed("[WeakSet]");
+    return undefined;
+  }
+
+  private array(a: unknown[], depth: number): JsonValue[] {
+    const n = a.length;
+    const shown = Math.min(n, this.lim.maxItems);
+    const out: JsonValue[] = [];
+    this.left -= 2;
+    let i = 0;
+    for (; i < shown && this.left > 0; i++) {
+      this.left -= 1;
+      const d = Object.getOwnPropertyDescriptor(a, i);
+      if (d === undefined) this.left -= 4;
+      out.push(d === undefined ? null : "value" in d ? this.node(d.value, depth + 1) : this.fixed(GETTER));
+    }
+    if (i < n) out.push(this.fixed(`[+${n - i} more]`));
+    return out;
+  }
+
+  private collection(size: number, it: unknown, next: (this: unknown) => IteratorResult<unknown>, pairs: boolean, depth: number): JsonValue[] {
+    const shown = Math.min(size, this.lim.maxKeys);
+    const out: JsonValue[] = [];
+    this.left -= 12;
+    let i = 0;
+    for (; i < shown && this.left > 0; i++) {
+      const r = next.call(it);
+      if (r.done) break;
+      this.left -= pairs ? 4 : 1;
+      const e = r.value as [unknown, unknown];
+      out.push(pairs ? [this.node(e[0], depth + 1), this.node(e[1], depth + 1)] : this.node(r.value, depth + 1));
+    }
+    if (i < size) out.push(this.fixed(`[+${size - i} more]`));
+    return out;
+  }
+
+  private plain(o: object, depth: number): JsonValue {
+    const keys = Object.keys(o);
+    const n = keys.length;
+    const shown = Math.min(n, this.lim.maxKeys);
+    const out: { [k: string]: JsonValue } = {};
+    this.left -= 2;
+    let i = 0;
+    for (; i < shown && this.left > 0; i++) {
+      const key = this.emit(this.clip(keys[i]!));
+      this.left -= 2;
+      let value: JsonValue;
+      try {
+        const d = Object.getOwnPropertyDescriptor(o, keys[i]!);
+        value = d === undefined ? this.fixed("[undefined]") : "value" in d ? this.node(d.value, depth + 1) : this.fixed(GETTER);
+      } catch {
+        value = this.fixed(THROWS);
+      }
+      put(out, key, value);
+    }
+    if (i < n) put(out, this.fixed(`[+${n - i} more]`), n - i);
+    return out;
+  }
+
+  private error(e: object, depth: number): JsonValue {
+    this.left -= 20;
+    const name = lookup(e, "name", false);
+    const message = lookup(e, "message", false);
+    const out: { [k: string]: JsonValue } = {
+      name: name === ABSENT ? this.fixed("Error") : this.field(name, depth),
+      message: message === ABSENT ? this.fixed("") : this.field(message, depth),
+    };
+    for (const key of ["stack", "code", "cause", "errors"]) {
+      if (this.left <= 0) break;
+      if (key === "stack" && !this.lim.errorStack) continue;
+      const ownOnly = key === "cause" || key === "errors";
+      let v: unknown;
+      try {
+        v = lookup(e, key, ownOnly); // V8 formats stacks lazily: this may run Error.prepareStackTrace
+      } catch {
+        v = THROWS;
+      }
+      // stack and code are noise when undefined; an explicit own cause/errors stays visible.
+      if (v === ABSENT || (v === undefined && !ownOnly)) continue;
+      this.left -= key.length + 4;
+      out[key] = key === "stack" && typeof v === "string" ? this.emit(this.clip(v, this.lim.maxStringLength * 4)) : this.field(v, depth);
+    }
+    return out;
+  }
+
+  private field(v: unknown, depth: number): JsonValue {
+    return v === ACCESSOR ? this.fixed(GETTER) : this.node(v, depth + 1);
+  }
+}
+
+function unbox(v: object): unknown {
+  if (types.isStringObject(v)) return String.prototype.valueOf.call(v);
+  if (types.isNumberObject(v)) return Number.prototype.valueOf.call(v);
+  if (types.isBooleanObject(v)) return Boolean.prototype.valueOf.call(v);
+  if (types.isBigIntObject(v)) return BigInt.prototype.valueOf.call(v);
+  return Symbol.prototype.valueOf.call(v);
+}
+
+function resolveLimits(limits: Partial<SnapshotLimits> | undefined): SnapshotLimits {
+  if (limits == null) return DEFAULT_LIMITS;
+  const out = { ...DEFAULT_LIMITS };
+  for (const k of ["maxStringLength", "maxDepth", "maxKeys", "maxItems", "maxTotal"] as const) {
+    const v = limits[k];
+    if (typeof v === "number" && v >= 0) out[k] = v;
+  }
+  if (typeof limits.errorStack === "boolean") out.errorStack = limits.errorStack;
+  return out;
+}
+
+export function snapshot(value: unknown, limits?: Partial<SnapshotLimits>): JsonValue {
+  try {
+    return new Walker(resolveLimits(limits)).node(value, 0);
+  } catch {
+    return UNSERIALIZABLE;
+  }
+}
+
+export function snapshotJson(value: unknown, limits?: Partial<SnapshotLimits>): string {
+  try {
+    return JSON.stringify(snapshot(value, limits));
+  } catch {
+    return `"${UNSERIALIZABLE}"`;
+  }
+}

@@ -1,0 +1,8 @@
+import { context } from "@opentelemetry/api";
+import type { ActiveCall, CoatCall } from "./call.js";
+import { scopeOf } from "./scope.js";
+
+/** The active coat call, for enrichment (model, token usage, metadata), or undefined outside one. */
+export function current(): ActiveCall | undefined {
+  return scopeOf(context.active()).call as CoatCall | undefined;
+}

@@ -1,0 +1,90 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { AnyValue, AnyValueMap } from "@opentelemetry/api-logs";
+import type { Identity } from "../identity.js";
+import { anonymousFingerprint, claimKind, subjectOf } from "../identity.js";
+import type { OpSpec } from "../ops.js";
+import { AOTP_SPEC, AotpKey, EnvpodKey } from "./keys.js";
+
+/** The envpod / AOT half of a wrapper's fixed attributes. */
+export interface EnvpodFacts {
+  readonly spec: OpSpec;
+  readonly op: string;
+  readonly fn: string;
+  readonly intent: string | undefined;
+  readonly action: string | undefined;
+  readonly mode: string;
+  readonly identity: Identity;
+}
+
+export function staticEnvpod(facts: EnvpodFacts, into: Attributes): void {
+  into[AotpKey.SPEC] = AOTP_SPEC;
+  into[AotpKey.OP] = facts.spec.aotpOp;
+  into[EnvpodKey.OP] = facts.op;
+  into[EnvpodKey.FN] = facts.fn;
+  into[EnvpodKey.PID] = facts.identity.pid;
+  if (facts.identity.podId !== undefined) into[EnvpodKey.POD_ID] = facts.identity.podId;
+  into[EnvpodKey.CAPTURE_MODE] = facts.mode;
+  into[EnvpodKey.CLAIM_KIND] = claimKind(facts.identity);
+  if (facts.identity.claimId !== undefined) into[EnvpodKey.CLAIM_ID] = facts.identity.claimId;
+  if (facts.intent !== undefined) into[EnvpodKey.INTENT] = facts.intent;
+  if (facts.action !== undefined) into[EnvpodKey.ACTION] = facts.action;
+}
+
+/** The correlation ids of one record; `trace_id`/`span_id` in W3C hex as on the wire. */
+export interface RecordIds {
+  readonly sessionId: string;
+  readonly runId: string;
+  readonly stepId: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly correlationId: string | undefined;
+}
+
+export function idAttributes(ids: RecordIds, identity: Identity, into: Attributes): void {
+  into[AotpKey.SESSION_ID] = ids.sessionId;
+  into[AotpKey.RUN_ID] = ids.runId;
+  into[AotpKey.STEP_ID] = ids.stepId;
+  if (ids.correlationId !== undefined) into[AotpKey.CORRELATION_ID] = ids.correlationId;
+  if (identity.claimId === undefined) into[EnvpodKey.ANONYMOUS_FINGERPRINT] = anonymousFingerprint(identity, ids.sessionId);
+}
+
+/** What an envelope says beyond its ids: the op's facts and the payload. */
+export interface EnvelopeFacts {
+  readonly op: string;
+  readonly fn: string;
+  readonly mode: string;
+  readonly intent: string | undefined;
+  readonly action: string | undefined;
+  readonly identity: Identity;
+}
+
+/** The AOT envelope (`aotp/0.1`), the body of every log record coat emits. */
+export function envelope(kind: string, ids: RecordIds, facts: EnvelopeFacts, payload: AnyValueMap): AnyValueMap {
+  const identity = facts.identity;
+  const envpod: AnyValueMap = { pid: identity.pid, uid: identity.uid, claim_kind: claimKind(identity), op: facts.op };
+  if (identity.podId !== undefined) envpod.pod_id = identity.podId;
+  if (identity.claimId !== undefined) envpod.agent_claim_id = identity.claimId;
+  else envpod.anonymous = { pid: identity.pid, uid: identity.uid, session: ids.sessionId, fingerprint: anonymousFingerprint(identity, ids.sessionId) };
+  if (facts.intent !== undefined) envpod.intent = facts.intent;
+  if (facts.action !== undefined) envpod.action = facts.action;
+  const envIds: AnyValueMap = {
+    session_id: ids.sessionId,
+    run_id: ids.runId,
+    step_id: ids.stepId,
+    trace_id: ids.traceId,
+    span_id: ids.spanId,
+    parent_span_id: ids.parentSpanId,
+  };
+  if (ids.correlationId !== undefined) envIds.correlation_id = ids.correlationId;
+  return {
+    spec: AOTP_SPEC,
+    kind,
+    ts: new Date().toISOString(),
+    ids: envIds,
+    subject: subjectOf(identity),
+    capture: { mode: facts.mode },
+    payload: { fn: facts.fn, ...payload } as AnyValue,
+    envpod,
+  } as AnyValueMap;
+}

@@ -1,0 +1,33 @@
+/** Attribute keys of the envpod / AOT dialect. OpenInference and OTel keys come from their packages. */
+export const AOTP_SPEC = "aotp/0.1";
+
+export const AotpKey = {
+  SPEC: "aotp.spec",
+  OP: "aotp.op",
+  KIND: "aotp.kind",
+  SESSION_ID: "aotp.session_id",
+  RUN_ID: "aotp.run_id",
+  STEP_ID: "aotp.step_id",
+  CORRELATION_ID: "aotp.correlation_id",
+} as const;
+
+export const EnvpodKey = {
+  OP: "envpod.op",
+  FN: "envpod.fn",
+  PID: "envpod.pid",
+  POD_ID: "envpod.pod_id",
+  CAPTURE_MODE: "envpod.capture.mode",
+  CLAIM_KIND: "envpod.claim_kind",
+  CLAIM_ID: "envpod.agent_claim_id",
+  ANONYMOUS_FINGERPRINT: "envpod.anonymous.fingerprint",
+  INTENT: "envpod.intent",
+  ACTION: "envpod.action",
+  TIE_NAME: "envpod.tie.name",
+  TIE_DATA: "envpod.tie.data",
+  STREAM_CHUNKS: "envpod.stream.chunks",
+  STREAM_ABANDONED: "envpod.stream.abandoned",
+  ERROR_TYPE: "envpod.error.type",
+} as const;
+
+/** Span event that marks the first chunk of a streamed result (time to first token). */
+export const FIRST_CHUNK_EVENT = "coat.stream.first_chunk";

@@ -1,0 +1,31 @@
+import type { Attributes, Context } from "@opentelemetry/api";
+import type { AnyValueMap } from "@opentelemetry/api-logs";
+import { SeverityNumber } from "@opentelemetry/api-logs";
+import type { EnvelopeFacts, RecordIds } from "./dialects/envpod.js";
+import { envelope } from "./dialects/envpod.js";
+import { AotpKey } from "./dialects/keys.js";
+import { state } from "./state.js";
+
+/**
+ * Emits one AOT log record: event name and `aotp.kind` set to the kind, the envelope as body,
+ * the span's attributes beside it. `attributes` is the caller's scratch object: the SDK copies it.
+ */
+export function emitRecord(
+  kind: string,
+  error: boolean,
+  ids: RecordIds,
+  facts: EnvelopeFacts,
+  payload: AnyValueMap,
+  attributes: Attributes,
+  ctx: Context,
+): void {
+  attributes[AotpKey.KIND] = kind;
+  state.logger.emit({
+    eventName: kind,
+    severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,
+    severityText: error ? "ERROR" : "INFO",
+    body: envelope(kind, ids, facts, payload),
+    attributes: attributes as AnyValueMap,
+    context: ctx,
+  });
+}

@@ -1,0 +1,39 @@
+import { FRAMEWORK, VERSION } from "./version.js";
+
+/**
+ * Who is calling. The SDK never claims an identity itself: outside a pod the subject comes from
+ * ENVPOD_AGENT_ID / ENVPOD_AGENT_ROLE, inside a pod the runtime overwrites it from the
+ * kernel-authenticated claim. Unclaimed callers are `anonymous` with a fingerprint.
+ */
+export interface Identity {
+  readonly pid: number;
+  readonly uid: number;
+  readonly podId: string | undefined;
+  readonly agentId: string;
+  readonly agentRole: string;
+  readonly claimId: string | undefined;
+}
+
+export function identityFromEnv(claimId: string | undefined, env: NodeJS.ProcessEnv = process.env): Identity {
+  return {
+    pid: process.pid,
+    uid: typeof process.getuid === "function" ? process.getuid() : -1,
+    podId: env.ENVPOD_POD_ID || undefined,
+    agentId: env.ENVPOD_AGENT_ID ?? "",
+    agentRole: env.ENVPOD_AGENT_ROLE ?? "",
+    claimId,
+  };
+}
+
+export function claimKind(identity: Identity): "claimed" | "anonymous" {
+  return identity.claimId ? "claimed" : "anonymous";
+}
+
+/** `anon_pid999_uid60000_sesssess_999`, the envpod seed's format. */
+export function anonymousFingerprint(identity: Identity, sessionId: string): string {
+  return `anon_pid${identity.pid}_uid${identity.uid}_sess${sessionId}`;
+}
+
+export function subjectOf(identity: Identity): Record<string, string> {
+  return { agent_id: identity.agentId, agent_role: identity.agentRole, framework: FRAMEWORK, framework_version: VERSION };
+}

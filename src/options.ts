@@ -1,0 +1,32 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { CaptureMode } from "./capture/modes.js";
+
+/** Options of coat(op, options, fn). All optional. */
+export interface CoatOptions {
+  /** Span name and tool name; defaults to the function's name, then the op. */
+  name?: string;
+  /** What this call is meant to achieve (intentproof): `envpod.intent`. */
+  intent?: string;
+  /** Stable operation id, e.g. `stripe.refund.create`: `envpod.action`. */
+  action?: string;
+  /** Capture mode for this wrapper; ENVPOD_COAT_CAPTURE still wins. */
+  capture?: CaptureMode;
+  /** Replaces the captured arguments; receives them as an array. */
+  captureInput?: (args: unknown[]) => unknown;
+  /** Replaces the captured result. */
+  captureOutput?: (result: unknown) => unknown;
+  /** On failure, extra output to record beside the error (e.g. a decline code). */
+  captureError?: (error: unknown) => unknown;
+  /** Include stack traces in exception events (default true). */
+  errorStack?: boolean;
+  /** Static attributes set on every span and log record of this wrapper. */
+  attributes?: Attributes;
+  /** LLM ops: `llm.model_name`. */
+  model?: string;
+  /** LLM ops: `llm.provider`, e.g. `anthropic`, `openai`. */
+  provider?: string;
+  /** Tool ops: `tool.description`. */
+  description?: string;
+  /** Tool ops: the JSON schema of the parameters, `tool.parameters`. */
+  parameters?: unknown;
+}

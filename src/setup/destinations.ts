@@ -1,0 +1,70 @@
+import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { resolveProtocol } from "./env.js";
+import type { OtlpProtocol } from "./env.js";
+import { otlpLogExporter, otlpSpanExporter } from "./exporters.js";
+import type { OtlpTarget } from "./exporters.js";
+import { FileLogExporter, FileSpanExporter } from "./file-sink.js";
+import type { CoatSetupOptions } from "./options.js";
+import { DEFAULT_POD_SOCKET, PodSocketExporter } from "./pod-socket.js";
+import { StderrEnvelopeExporter } from "./stderr.js";
+
+/** Where spans and log records go, resolved from options and the environment. */
+export interface Destinations {
+  spans: SpanExporter[];
+  logs: LogRecordExporter[];
+  /** Human-readable list, e.g. `otlp http/protobuf (traces, logs)`, `stderr`. */
+  described: string[];
+}
+
+export function resolveDestinations(options: CoatSetupOptions, env: NodeJS.ProcessEnv, want: { spans: boolean; logs: boolean }): Destinations {
+  const out: Destinations = { spans: [], logs: [], described: [] };
+  const traces = otlpTarget("traces", options, env);
+  const logs = otlpTarget("logs", options, env);
+  if (traces !== undefined && want.spans) {
+    out.spans.push(otlpSpanExporter(traces));
+    out.described.push(`otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`);
+  }
+  if (logs !== undefined && want.logs) {
+    out.logs.push(otlpLogExporter(logs));
+    out.described.push(`otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
+  }
+  const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;
+  if (file !== undefined) {
+    if (want.spans) out.spans.push(new FileSpanExporter(file));
+    if (want.logs) out.logs.push(new FileLogExporter(file));
+    out.described.push(`file ${file}`);
+  }
+  const envelopes = want.logs ? envelopeSink(options, env, traces !== undefined || logs !== undefined) : undefined;
+  if (envelopes !== undefined) {
+    out.logs.push(envelopes.exporter);
+    out.described.push(envelopes.described);
+  }
+  if (want.spans) out.spans.push(...(options.spanExporters ?? []));
+  if (want.logs) out.logs.push(...(options.logExporters ?? []));
+  return out;
+}
+
+function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: NodeJS.ProcessEnv): OtlpTarget | undefined {
+  const fromEnv = signal === "traces" ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT : env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
+  const specific = (signal === "traces" ? options.tracesEndpoint : options.logsEndpoint)?.trim() || (options.endpoint ? undefined : fromEnv?.trim());
+  const base = options.endpoint?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!specific && !base) return undefined;
+  const protocol: OtlpProtocol = resolveProtocol(signal, options.protocol, env);
+  const target: OtlpTarget = { protocol };
+  if (specific) target.url = specific;
+  else if (base) target.url = protocol === "grpc" ? base : `${base.replace(/\/+$/, "")}/v1/${signal}`;
+  if (options.headers !== undefined) target.headers = options.headers;
+  if (options.compression !== undefined) target.compression = options.compression;
+  return target;
+}
+
+/** In a pod: the queue socket (stderr as fallback). Else stderr, by default only when no OTLP endpoint is set. */
+function envelopeSink(options: CoatSetupOptions, env: NodeJS.ProcessEnv, otlp: boolean): { exporter: LogRecordExporter; described: string } | undefined {
+  if (env.ENVPOD_POD_ID?.trim()) {
+    const path = env.ENVPOD_SOCKET?.trim() || DEFAULT_POD_SOCKET;
+    return { exporter: new PodSocketExporter(path, new StderrEnvelopeExporter()), described: `envpod socket ${path}` };
+  }
+  if (options.stderr ?? !otlp) return { exporter: new StderrEnvelopeExporter(), described: "stderr" };
+  return undefined;
+}

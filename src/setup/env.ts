@@ -1,0 +1,51 @@
+import { diag } from "@opentelemetry/api";
+
+export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
+
+const PROTOCOLS: ReadonlySet<string> = new Set(["http/protobuf", "http/json", "grpc"]);
+
+/**
+ * The OTLP protocol for a signal: the option, then OTEL_EXPORTER_OTLP_{TRACES,LOGS}_PROTOCOL,
+ * then OTEL_EXPORTER_OTLP_PROTOCOL, then http/protobuf. The exporter packages do not read these.
+ */
+export function resolveProtocol(signal: "traces" | "logs", option: string | undefined, env: NodeJS.ProcessEnv): OtlpProtocol {
+  const specific = signal === "traces" ? env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL : env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL;
+  for (const [value, source] of [
+    [option, "the protocol option"],
+    [specific, `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`],
+    [env.OTEL_EXPORTER_OTLP_PROTOCOL, "OTEL_EXPORTER_OTLP_PROTOCOL"],
+  ] as const) {
+    const v = value?.trim();
+    if (!v) continue;
+    if (PROTOCOLS.has(v)) return v as OtlpProtocol;
+    diag.warn(`agent-coat: ${source}="${v}" is not http/protobuf, http/json or grpc; using http/protobuf`);
+    return "http/protobuf";
+  }
+  return "http/protobuf";
+}
+
+/** A positive integer from an env var, or undefined. */
+export function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 0) return n;
+  diag.warn(`agent-coat: ${name}="${raw}" is not a non-negative integer; ignored`);
+  return undefined;
+}
+
+/** OTEL_BLRP_*, which only sdk-node reads: the batch log processor's settings. */
+export function batchLogSettings(env: NodeJS.ProcessEnv) {
+  return dropUndefined({
+    scheduledDelayMillis: envInt(env, "OTEL_BLRP_SCHEDULE_DELAY"),
+    exportTimeoutMillis: envInt(env, "OTEL_BLRP_EXPORT_TIMEOUT"),
+    maxQueueSize: envInt(env, "OTEL_BLRP_MAX_QUEUE_SIZE"),
+    maxExportBatchSize: envInt(env, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"),
+  });
+}
+
+export function dropUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

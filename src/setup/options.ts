@@ -1,0 +1,47 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { CaptureMode } from "../capture/modes.js";
+import type { OtlpProtocol } from "./env.js";
+
+/** What coat records and where it goes. Shared by register() and the processor factories. */
+export interface CoatSetupOptions {
+  /** Default capture mode; ENVPOD_COAT_CAPTURE wins, then a wrapper's own option, then this. */
+  capture?: CaptureMode;
+  /** Cap of each captured string; ENVPOD_COAT_PREVIEW_LEN wins. Default 200. */
+  previewLength?: number;
+  /** Emit AOT log records beside spans (default true). */
+  logs?: boolean;
+  /** Include stack traces in exception events and error envelopes (default true). */
+  errorStack?: boolean;
+  /** OTLP base endpoint, e.g. `http://localhost:4318`; else OTEL_EXPORTER_OTLP_ENDPOINT. */
+  endpoint?: string;
+  /** Full URL for traces (`…/v1/traces`); else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT. */
+  tracesEndpoint?: string;
+  /** Full URL for logs (`…/v1/logs`); else OTEL_EXPORTER_OTLP_LOGS_ENDPOINT. */
+  logsEndpoint?: string;
+  /** `http/protobuf` (default), `http/json` or `grpc`; else OTEL_EXPORTER_OTLP_PROTOCOL. */
+  protocol?: OtlpProtocol;
+  /** Headers for the OTLP exporters; else OTEL_EXPORTER_OTLP_HEADERS. */
+  headers?: Record<string, string>;
+  compression?: "gzip" | "none";
+  /** OTLP JSON lines file (the Collector file exporter's format); else ENVPOD_COAT_FILE. `false` turns it off. */
+  file?: string | false;
+  /** `[coat] {json}` envelope lines on stderr; default: when no OTLP endpoint is set and not in a pod. */
+  stderr?: boolean;
+  /** Extra exporters, each behind its own batch processor. */
+  spanExporters?: SpanExporter[];
+  logExporters?: LogRecordExporter[];
+  /** Environment to read instead of process.env (tests, embedding). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RegisterOptions extends CoatSetupOptions {
+  /** `service.name`; wins over OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES. */
+  serviceName?: string;
+  /** More resource attributes, e.g. `openinference.project.name` for Phoenix. */
+  resourceAttributes?: Attributes;
+  /** Your own processors, run after agent-coat's. */
+  spanProcessors?: SpanProcessor[];
+  logRecordProcessors?: LogRecordProcessor[];
+}

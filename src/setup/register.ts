@@ -1,0 +1,121 @@
+import { context, diag, propagation, trace } from "@opentelemetry/api";
+import { logs } from "@opentelemetry/api-logs";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
+import type { Resource } from "@opentelemetry/resources";
+import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
+import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
+import { useProviders } from "../state.js";
+import { resolveDestinations } from "./destinations.js";
+import { batchLogSettings } from "./env.js";
+import type { RegisterOptions } from "./options.js";
+import { applySettings } from "./settings.js";
+
+/** What register() returns: the providers it built and how to flush and stop them. */
+export interface CoatTelemetry {
+  readonly tracerProvider: BasicTracerProvider;
+  readonly loggerProvider: LoggerProvider;
+  /** Where records go, e.g. `["otlp http/protobuf traces → …", "file coat.jsonl"]`. */
+  readonly destinations: readonly string[];
+  /** Whether this registration owns the OpenTelemetry globals (false beside another provider). */
+  readonly global: boolean;
+  /** Exports everything buffered. Resolves even if an export failed (reported through diag). */
+  forceFlush(): Promise<void>;
+  /** Flushes, then stops both providers and releases the globals it took. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+let active: CoatTelemetry | undefined;
+
+/**
+ * One call at startup: builds a tracer and a logger provider with agent-coat's processors and
+ * exporters, from the options, the OTEL_* and ENVPOD_* variables, then defaults.
+ *
+ * Called again while a registration is live, it returns that registration (its options stay) and
+ * warns. Beside a provider someone else registered globally, coat() still records through this
+ * registration's providers, while other libraries keep using theirs: nothing is lost either way.
+ */
+export function register(options: RegisterOptions = {}): CoatTelemetry {
+  if (active !== undefined) {
+    diag.warn("agent-coat: register() was already called; returning the existing registration (call shutdown() first to change its options)");
+    return active;
+  }
+  const env = options.env ?? process.env;
+  applySettings(options, env);
+  const resource = buildResource(options, env);
+  const destinations = resolveDestinations(options, env, { spans: true, logs: true });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [...destinations.spans.map((exporter) => new BatchSpanProcessor(exporter)), ...(options.spanProcessors ?? [])],
+  });
+  const batch = batchLogSettings(env);
+  const loggerProvider = new LoggerProvider({
+    resource,
+    processors: [...destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), ...(options.logRecordProcessors ?? [])],
+  });
+
+  const contextManager = new AsyncLocalStorageContextManager();
+  const ownsContext = context.setGlobalContextManager(contextManager);
+  const ownsTrace = trace.setGlobalTracerProvider(tracerProvider);
+  const ownsLogs = logs.setGlobalLoggerProvider(loggerProvider) === loggerProvider;
+  const ownsPropagation = ownsTrace && propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  if (!ownsTrace || !ownsLogs) {
+    diag.warn("agent-coat: another OpenTelemetry provider is registered globally; coat() records through agent-coat's own providers, other libraries keep using the existing one");
+  }
+  useProviders(tracerProvider, loggerProvider);
+
+  let stopped: Promise<void> | undefined;
+  const handle: CoatTelemetry = {
+    tracerProvider,
+    loggerProvider,
+    destinations: destinations.described,
+    global: ownsTrace && ownsLogs,
+    forceFlush: () => flush(tracerProvider, loggerProvider),
+    shutdown: () =>
+      (stopped ??= (async () => {
+        process.off("beforeExit", onBeforeExit);
+        await flush(tracerProvider, loggerProvider);
+        await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
+        if (active === handle) active = undefined;
+        if (ownsTrace) trace.disable();
+        if (ownsLogs) logs.disable();
+        if (ownsPropagation) propagation.disable();
+        if (ownsContext) context.disable();
+        useProviders(undefined, undefined);
+      })()),
+  };
+  // A process that ends without shutdown() would lose what is still buffered.
+  const onBeforeExit = () => void handle.shutdown();
+  process.once("beforeExit", onBeforeExit);
+  active = handle;
+  return handle;
+}
+
+async function flush(tracerProvider: BasicTracerProvider, loggerProvider: LoggerProvider): Promise<void> {
+  const results = await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
+  for (const result of results) {
+    if (result.status === "rejected") diag.warn(`agent-coat: flush failed: ${String(result.reason)}`);
+  }
+}
+
+function buildResource(options: RegisterOptions, env: NodeJS.ProcessEnv): Resource {
+  let resource = defaultResource();
+  if (options.env === undefined) resource = resource.merge(detectResources({ detectors: [envDetector] }));
+  else resource = resource.merge(resourceFromEnv(env));
+  const own = { ...options.resourceAttributes };
+  if (options.serviceName) own[ATTR_SERVICE_NAME] = options.serviceName;
+  return resource.merge(resourceFromAttributes(own));
+}
+
+/** OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from an explicit environment. */
+function resourceFromEnv(env: NodeJS.ProcessEnv): Resource {
+  const attributes: Record<string, string> = {};
+  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? "").split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) attributes[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+  }
+  if (env.OTEL_SERVICE_NAME?.trim()) attributes[ATTR_SERVICE_NAME] = env.OTEL_SERVICE_NAME.trim();
+  return resourceFromAttributes(attributes);
+}

@@ -1,0 +1,15 @@
+import { parseCaptureMode } from "../capture/modes.js";
+import { parsePreviewLength, settingsFromEnv, updateSettings } from "../state.js";
+import type { CoatSetupOptions } from "./options.js";
+
+/** Applies the options to what coat() records, the environment winning where the design says so. */
+export function applySettings(options: CoatSetupOptions, env: NodeJS.ProcessEnv): void {
+  const settings = settingsFromEnv(env);
+  settings.captureDefault = parseCaptureMode(options.capture, "the capture option") ?? "none";
+  if (env.ENVPOD_COAT_PREVIEW_LEN === undefined || parsePreviewLength(env.ENVPOD_COAT_PREVIEW_LEN) === undefined) {
+    settings.previewLength = parsePreviewLength(options.previewLength) ?? settings.previewLength;
+  }
+  if (options.logs !== undefined) settings.logs = options.logs;
+  if (options.errorStack !== undefined) settings.errorStack = options.errorStack;
+  updateSettings(settings);
+}

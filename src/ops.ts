@@ -54,7 +54,7 @@ export const AOT_TABLE: Readonly<Record<KnownOp, OpSpec>> = {
   memory: spec("memory", "request", "response", OpenInferenceSpanKind.RETRIEVER),
   subagent: spec("subagent", "spawn", "result", OpenInferenceSpanKind.AGENT),
   human: spec("human", "request", "response", OpenInferenceSpanKind.CHAIN),
-  agent: spec("agent", "invoke", "result", OpenInferenceSpanKind.AGENT),
+  agent: spec("invoke", "request", "response", OpenInferenceSpanKind.AGENT),
   chain: spec("chain", "start", "end", OpenInferenceSpanKind.CHAIN),
   retriever: spec("retriever", "request", "response", OpenInferenceSpanKind.RETRIEVER),
   embedding: spec("embedding", "request", "response", OpenInferenceSpanKind.EMBEDDING),

@@ -9,9 +9,11 @@
  * - bigint → "123n" (|v| ≥ 2^4096 → "[BigInt(huge)]"); symbol → "Symbol(desc)".
  * - function / class → "[Function name]" or "[Function anonymous]".
  * - Date → ISO string or "Invalid Date"; RegExp → "/src/flags"; boxed primitive → its primitive.
- * - Error → { name, message, stack?, code?, cause?, errors? }; stack only if errorStack
- *   (capped at 4 × maxStringLength); cause/errors only when they are own properties.
- * - Map → { "[Map]": [[k, v], …] }; Set → { "[Set]": [v, …] } (at most maxKeys entries).
+ * - Error → { name, message, stack?, code?, cause?, errors? } from data properties (a getter →
+ *   "[Getter]"); stack only if errorStack, capped at 4 × maxStringLength; cause/errors only when
+ *   own. Caveat: V8 formats a stack lazily on first read, running Error.prepareStackTrace (which
+ *   may read message getters); if that throws, stack is "[Throws]".
+ * - Map → { "[Map]": [[k, v], …] }; Set → { "[Set]": [v, …] }; maxKeys entries, then "[+N more]".
  * - ArrayBuffer / SharedArrayBuffer / DataView / typed array / Buffer → "[Uint8Array(len)]".
  * - WeakMap / WeakSet / Promise / Proxy → "[WeakMap]" / "[WeakSet]" / "[Promise]" / "[Proxy]".
  * - Array → first maxItems items (holes → null), then "[+N more]" if anything was left out.
@@ -20,8 +22,9 @@
  *   A "__proto__" key stays an own data key; symbol keys are ignored.
  * - Cycle (value is its own ancestor) → "[Circular]"; a repeated sibling is rendered again.
  * - Container deeper than maxDepth (top level = depth 0) → "[Array(n)]" or "[Object]".
- * - Output budget (maxTotal, ~JSON chars) spent → further nodes "[Truncated]"; containers
- *   stop and append their "[+N more]" marker. Output stays within ~maxTotal + 512.
+ * - Output budget (maxTotal, in JSON chars) spent → further nodes "[Truncated]"; the last string
+ *   is cut to what is left; containers stop and append their "[+N more]" marker. The overshoot is
+ *   ~25 chars per open container level plus one string, i.e. < 512 at the default maxDepth.
  * - Anything that throws → "[Unserializable]" for that node.
  */
 import { Buffer } from "node:buffer";

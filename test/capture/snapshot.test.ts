@@ -527,6 +527,22 @@ describe("huge values", () => {
   it("output stays bounded for wide and deep structures", () => {
     const wide = Array.from({ length: 64 }, () => Array.from({ length: 64 }, () => "w".repeat(200)));
     expect(snapshotJson(wide).length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTotal + 512);
+    // worst case for overshoot: the budget runs out at the deepest level, every level adds a marker
+    const filler = (i: number): string => `${i}${"\u0007".repeat(199)}`;
+    let arrays: unknown = "leaf";
+    let objects: unknown = "leaf";
+    for (let d = 0; d < 20; d++) {
+      arrays = [...Array.from({ length: 80 }, (_, i) => filler(i)), arrays].reverse();
+      const o: Record<string, unknown> = { deeper: objects };
+      for (let i = 0; i < 80; i++) o[filler(i)] = filler(i);
+      objects = new Map([[filler(0), o]]);
+    }
+    for (const v of [arrays, objects]) {
+      const json = snapshotJson(v);
+      expect(json.length).toBeGreaterThan(DEFAULT_LIMITS.maxTotal - 1000);
+      expect(json.length).toBeLessThanOrEqual(DEFAULT_LIMITS.maxTotal + 512);
+      expect(json).toContain("[Truncated]");
+    }
   });
 });
 

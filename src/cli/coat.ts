@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { readFile } from "node:fs/promises";
+import { VERSION } from "../version.js";
+import { readOtlpLines } from "./otlp-json.js";
+import { renderRecords } from "./show.js";
+
+const USAGE = `coat ${VERSION} — agent-coat's command line
+
+  coat show FILE…     print the spans and log records of OTLP JSON lines files as a tree
+                      (the file sink's ENVPOD_COAT_FILE output, or the Collector's file exporter)
+  coat --version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === "--version" || command === "-v") {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command === "show" && rest.length > 0) {
+    const spans = [];
+    const logs = [];
+    for (const file of rest) {
+      const parsed = readOtlpLines(await readFile(file, "utf8"));
+      spans.push(...parsed.spans);
+      logs.push(...parsed.logs);
+      if (parsed.skipped > 0) process.stderr.write(`coat: ${file}: ${parsed.skipped} lines are not OTLP JSON; skipped\n`);
+    }
+    process.stdout.write(`${renderRecords(spans, logs)}\n`);
+    return 0;
+  }
+  process.stderr.write(USAGE);
+  return command === undefined || command === "help" || command === "--help" ? 0 : 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`coat: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,3 +1,4 @@
+import type { Environment } from "./environment.js";
 import { FRAMEWORK, VERSION } from "./version.js";
 
 /**
@@ -14,7 +15,7 @@ export interface Identity {
   readonly claimId: string | undefined;
 }
 
-export function identityFromEnv(claimId: string | undefined, env: NodeJS.ProcessEnv = process.env): Identity {
+export function identityFromEnv(claimId: string | undefined, env: Environment = process.env): Identity {
   return {
     pid: process.pid,
     uid: typeof process.getuid === "function" ? process.getuid() : -1,

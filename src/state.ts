@@ -1,3 +1,4 @@
+import type { Environment } from "./environment.js";
 import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { trace } from "@opentelemetry/api";
 import type { Logger, LoggerProvider } from "@opentelemetry/api-logs";
@@ -35,7 +36,7 @@ interface CoatState {
 
 export const DEFAULT_PREVIEW_LENGTH = 200;
 
-export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CoatSettings {
+export function settingsFromEnv(env: Environment = process.env): CoatSettings {
   return {
     captureFromEnv: parseCaptureMode(env.ENVPOD_COAT_CAPTURE, "ENVPOD_COAT_CAPTURE"),
     captureDefault: "none",

@@ -1,3 +1,4 @@
+import type { Environment } from "../environment.js";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { resolveProtocol } from "./env.js";
@@ -17,7 +18,7 @@ export interface Destinations {
   described: string[];
 }
 
-export function resolveDestinations(options: CoatSetupOptions, env: NodeJS.ProcessEnv, want: { spans: boolean; logs: boolean }): Destinations {
+export function resolveDestinations(options: CoatSetupOptions, env: Environment, want: { spans: boolean; logs: boolean }): Destinations {
   const out: Destinations = { spans: [], logs: [], described: [] };
   const traces = otlpTarget("traces", options, env);
   const logs = otlpTarget("logs", options, env);
@@ -45,7 +46,7 @@ export function resolveDestinations(options: CoatSetupOptions, env: NodeJS.Proce
   return out;
 }
 
-function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: NodeJS.ProcessEnv): OtlpTarget | undefined {
+function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: Environment): OtlpTarget | undefined {
   const fromEnv = signal === "traces" ? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT : env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
   const specific = (signal === "traces" ? options.tracesEndpoint : options.logsEndpoint)?.trim() || (options.endpoint ? undefined : fromEnv?.trim());
   const base = options.endpoint?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
@@ -60,7 +61,7 @@ function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: N
 }
 
 /** In a pod: the queue socket (stderr as fallback). Else stderr, by default only when no OTLP endpoint is set. */
-function envelopeSink(options: CoatSetupOptions, env: NodeJS.ProcessEnv, otlp: boolean): { exporter: LogRecordExporter; described: string } | undefined {
+function envelopeSink(options: CoatSetupOptions, env: Environment, otlp: boolean): { exporter: LogRecordExporter; described: string } | undefined {
   if (env.ENVPOD_POD_ID?.trim()) {
     const path = env.ENVPOD_SOCKET?.trim() || DEFAULT_POD_SOCKET;
     return { exporter: new PodSocketExporter(path, new StderrEnvelopeExporter()), described: `envpod socket ${path}` };

@@ -1,3 +1,4 @@
+import type { Environment } from "../environment.js";
 import { diag } from "@opentelemetry/api";
 
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
@@ -8,7 +9,7 @@ const PROTOCOLS: ReadonlySet<string> = new Set(["http/protobuf", "http/json", "g
  * The OTLP protocol for a signal: the option, then OTEL_EXPORTER_OTLP_{TRACES,LOGS}_PROTOCOL,
  * then OTEL_EXPORTER_OTLP_PROTOCOL, then http/protobuf. The exporter packages do not read these.
  */
-export function resolveProtocol(signal: "traces" | "logs", option: string | undefined, env: NodeJS.ProcessEnv): OtlpProtocol {
+export function resolveProtocol(signal: "traces" | "logs", option: string | undefined, env: Environment): OtlpProtocol {
   const specific = signal === "traces" ? env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL : env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL;
   for (const [value, source] of [
     [option, "the protocol option"],
@@ -25,7 +26,7 @@ export function resolveProtocol(signal: "traces" | "logs", option: string | unde
 }
 
 /** A positive integer from an env var, or undefined. */
-export function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+export function envInt(env: Environment, name: string): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const n = Number(raw);
@@ -35,7 +36,7 @@ export function envInt(env: NodeJS.ProcessEnv, name: string): number | undefined
 }
 
 /** OTEL_BLRP_*, which only sdk-node reads: the batch log processor's settings. */
-export function batchLogSettings(env: NodeJS.ProcessEnv) {
+export function batchLogSettings(env: Environment) {
   return dropUndefined({
     scheduledDelayMillis: envInt(env, "OTEL_BLRP_SCHEDULE_DELAY"),
     exportTimeoutMillis: envInt(env, "OTEL_BLRP_EXPORT_TIMEOUT"),

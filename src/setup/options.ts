@@ -1,3 +1,4 @@
+import type { Environment } from "../environment.js";
 import type { Attributes } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -33,7 +34,7 @@ export interface CoatSetupOptions {
   spanExporters?: SpanExporter[];
   logExporters?: LogRecordExporter[];
   /** Environment to read instead of process.env (tests, embedding). */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
 }
 
 export interface RegisterOptions extends CoatSetupOptions {

@@ -1,3 +1,4 @@
+import type { Environment } from "../environment.js";
 import { context, diag, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -100,7 +101,7 @@ async function flush(tracerProvider: BasicTracerProvider, loggerProvider: Logger
   }
 }
 
-function buildResource(options: RegisterOptions, env: NodeJS.ProcessEnv): Resource {
+function buildResource(options: RegisterOptions, env: Environment): Resource {
   let resource = defaultResource();
   if (options.env === undefined) resource = resource.merge(detectResources({ detectors: [envDetector] }));
   else resource = resource.merge(resourceFromEnv(env));
@@ -110,7 +111,7 @@ function buildResource(options: RegisterOptions, env: NodeJS.ProcessEnv): Resour
 }
 
 /** OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME from an explicit environment. */
-function resourceFromEnv(env: NodeJS.ProcessEnv): Resource {
+function resourceFromEnv(env: Environment): Resource {
   const attributes: Record<string, string> = {};
   for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? "").split(",")) {
     const eq = pair.indexOf("=");

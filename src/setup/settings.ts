@@ -1,9 +1,10 @@
+import type { Environment } from "../environment.js";
 import { parseCaptureMode } from "../capture/modes.js";
 import { parsePreviewLength, settingsFromEnv, updateSettings } from "../state.js";
 import type { CoatSetupOptions } from "./options.js";
 
 /** Applies the options to what coat() records, the environment winning where the design says so. */
-export function applySettings(options: CoatSetupOptions, env: NodeJS.ProcessEnv): void {
+export function applySettings(options: CoatSetupOptions, env: Environment): void {
   const settings = settingsFromEnv(env);
   settings.captureDefault = parseCaptureMode(options.capture, "the capture option") ?? "none";
   if (env.ENVPOD_COAT_PREVIEW_LEN === undefined || parsePreviewLength(env.ENVPOD_COAT_PREVIEW_LEN) === undefined) {

@@ -1,0 +1,97 @@
+/**
+ * The published surface: build, pack, install the tarball into a scratch project, then use it
+ * from ESM, CommonJS, TypeScript (types through "exports") and the `coat` bin.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+const root = resolve(import.meta.dirname, "..");
+let scratch: string;
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+  return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), "agent-coat-pkg-"));
+  const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", scratch], root)) as { filename: string; files: { path: string }[] }[];
+  const files = packed[0]!.files.map((f) => f.path);
+  expect(files).toContain("dist/esm/index.js");
+  expect(files).toContain("dist/cjs/index.js");
+  expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename)], scratch);
+}, 240_000);
+
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+const script = (load: string) => `
+${load}
+const file = process.argv[2];
+const telemetry = register({ serviceName: "pkg-test", file, stderr: false, capture: "raw" });
+const add = coat(Op.TOOL, { description: "adds" }, function add(a, b) { tie("adding", { a, b }); return a + b; });
+const ask = coat(Op.LLM, { model: "m-1" }, async function ask(q) { current().usage({ input: 1, output: 2 }); return add(q, 1); });
+const result = await ask(41);
+await telemetry.shutdown();
+console.log(JSON.stringify({ result, name: add.name, length: add.length }));
+`;
+
+function checkRecords(file: string) {
+  const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  const spans = lines.flatMap((l) => (l.resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
+  const logs = lines.flatMap((l) => (l.resourceLogs ?? []).flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords)));
+  expect(spans.map((s: any) => s.name).sort()).toEqual(["add", "ask"]);
+  const add = spans.find((s: any) => s.name === "add");
+  const ask = spans.find((s: any) => s.name === "ask");
+  expect(add.parentSpanId).toBe(ask.spanId);
+  expect(logs.map((l: any) => l.eventName).sort()).toEqual(["agent.llm.request", "agent.llm.response", "agent.tool.event", "agent.tool.request", "agent.tool.response"]);
+}
+
+it("works from ESM", () => {
+  writeFileSync(join(scratch, "esm.mjs"), script(`import { register, coat, tie, Op, current } from "agent-coat";`));
+  const out = run(process.execPath, ["esm.mjs", join(scratch, "esm.jsonl")], scratch);
+  expect(JSON.parse(out)).toEqual({ result: 42, name: "add", length: 2 });
+  checkRecords(join(scratch, "esm.jsonl"));
+});
+
+it("works from CommonJS", () => {
+  writeFileSync(join(scratch, "cjs.cjs"), `(async () => {${script(`const { register, coat, tie, Op, current } = require("agent-coat");`)}})();`);
+  const out = run(process.execPath, ["cjs.cjs", join(scratch, "cjs.jsonl")], scratch);
+  expect(JSON.parse(out)).toEqual({ result: 42, name: "add", length: 2 });
+  checkRecords(join(scratch, "cjs.jsonl"));
+});
+
+it("ships types that resolve through exports, and the coat bin", () => {
+  writeFileSync(
+    join(scratch, "typed.ts"),
+    `import { coat, Op, register, type CoatTelemetry, type ActiveCall } from "agent-coat";
+const add = coat(Op.TOOL, (a: number, b: number) => a + b);
+const n: number = add(1, 2);
+// @ts-expect-error the wrapper keeps the signature
+add("x", 2);
+const t: CoatTelemetry = register;
+const c: ActiveCall | undefined = undefined;
+export { n, t, c };
+`,
+  );
+  writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, skipLibCheck: false, types: [] }, files: ["typed.ts"] }));
+  let diagnostics = "";
+  try {
+    run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], scratch);
+  } catch (error) {
+    diagnostics = String((error as { stdout?: string }).stdout);
+  }
+  // Exactly one error is expected: assigning the register function to a CoatTelemetry.
+  expect(diagnostics).toMatch(/typed\.ts\(6,\d+\): error TS2/);
+  expect(diagnostics.trim().split("\n").filter((l) => l.includes("error TS"))).toHaveLength(1);
+
+  const shown = run("npx", ["--no-install", "coat", "show", join(scratch, "esm.jsonl")], scratch);
+  expect(shown).toContain("ask  LLM  m-1");
+  expect(shown).toContain("└─ add  TOOL");
+  expect(run("npx", ["--no-install", "coat", "--version"], scratch).trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+});

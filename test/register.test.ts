@@ -1,0 +1,110 @@
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { DiagLogLevel, diag } from "@opentelemetry/api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Op, coat, register } from "../src/index.js";
+import type { OtlpReceiver } from "./support/otlp-receiver.js";
+import { startOtlpReceiver } from "./support/otlp-receiver.js";
+
+const warnings: string[] = [];
+let receiver: OtlpReceiver;
+
+beforeAll(async () => {
+  diag.setLogger({ error: (m) => warnings.push(m), warn: (m) => warnings.push(m), info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.WARN);
+  receiver = await startOtlpReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+});
+
+function endpoints(env: NodeJS.ProcessEnv = {}) {
+  return { env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.httpUrl, ...env }, stderr: false as const };
+}
+
+describe("register()", () => {
+  it("returns the live registration when called twice, warns, and loses no span", async () => {
+    receiver.reset();
+    warnings.length = 0;
+    const first = register({ serviceName: "first", ...endpoints() });
+    const work = coat(Op.TOOL, function work(n: number) {
+      return n;
+    });
+    work(1);
+    const second = register({ serviceName: "second", ...endpoints() });
+    expect(second).toBe(first);
+    expect(warnings.some((w) => w.includes("register() was already called"))).toBe(true);
+    work(2);
+    await first.shutdown();
+    await receiver.waitForSpans(2);
+    expect(receiver.spans.map((s) => s.resource["service.name"])).toEqual(["first", "first"]);
+    expect(first.global).toBe(true);
+    expect(first.destinations).toEqual([`otlp http/protobuf traces → ${receiver.httpUrl}/v1/traces`, `otlp http/protobuf logs → ${receiver.httpUrl}/v1/logs`]);
+  });
+
+  it("can register again after shutdown(), with new options", async () => {
+    receiver.reset();
+    const again = register({ serviceName: "again", ...endpoints() });
+    coat(Op.TOOL, function after() {})();
+    await again.shutdown();
+    await again.shutdown();
+    const [span] = await receiver.waitForSpans(1);
+    expect(span!.resource["service.name"]).toBe("again");
+  });
+
+  it("ENVPOD_COAT_CAPTURE wins over the wrapper's and register()'s options", async () => {
+    receiver.reset();
+    const t = register({ capture: "raw", ...endpoints({ ENVPOD_COAT_CAPTURE: "none" }) });
+    coat(Op.TOOL, { capture: "raw" }, function hidden(x: string) {
+      return x;
+    })("visible?");
+    await t.shutdown();
+    const [span] = await receiver.waitForSpans(1);
+    expect(span!.attributes["envpod.capture.mode"]).toBe("none");
+    expect(span!.attributes[SC.INPUT_VALUE]).toBeUndefined();
+    expect(receiver.allWireText()).not.toContain("visible?");
+  });
+
+  it("a wrapper's capture option wins over register()'s; ENVPOD_COAT_PREVIEW_LEN wins over previewLength", async () => {
+    receiver.reset();
+    const t = register({ capture: "none", previewLength: 50, ...endpoints({ ENVPOD_COAT_PREVIEW_LEN: "10" }) });
+    coat(Op.TOOL, { capture: "raw" }, function shown(x: string) {
+      return x.length;
+    })("abcdefghijklmnopqrstuvwxyz");
+    coat(Op.TOOL, function unshown(x: string) {
+      return x.length;
+    })("abcdefghijklmnopqrstuvwxyz");
+    await t.shutdown();
+    const spans = await receiver.waitForSpans(2);
+    const shown = spans.find((s) => s.name === "shown")!;
+    expect(shown.attributes[SC.INPUT_VALUE]).toBe("abcdefghij…[+16 chars]");
+    expect(shown.attributes[SC.OUTPUT_VALUE]).toBe("26");
+    expect(spans.find((s) => s.name === "unshown")!.attributes[SC.INPUT_VALUE]).toBeUndefined();
+  });
+
+  it("reports an unknown capture mode and a mode that is not implemented yet, and captures nothing for them", async () => {
+    receiver.reset();
+    warnings.length = 0;
+    const t = register({ ...endpoints({ ENVPOD_COAT_CAPTURE: "loud" }) });
+    coat(Op.TOOL, { capture: "redacted" }, function careful(x: string) {
+      return x;
+    })("content-XYZ");
+    await t.shutdown();
+    const [span] = await receiver.waitForSpans(1);
+    expect(span!.attributes["envpod.capture.mode"]).toBe("none");
+    expect(receiver.allWireText()).not.toContain("content-XYZ");
+    expect(warnings.some((w) => w.includes("ENVPOD_COAT_CAPTURE") && w.includes("loud"))).toBe(true);
+    expect(warnings.some((w) => w.includes("capture mode redacted"))).toBe(true);
+  });
+
+  it("reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the serviceName option wins", async () => {
+    receiver.reset();
+    const t = register({ ...endpoints({ OTEL_SERVICE_NAME: "from-env", OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=test,team=agents" }) });
+    coat(Op.TOOL, function a() {})();
+    await t.shutdown();
+    const u = register({ serviceName: "from-option", ...endpoints({ OTEL_SERVICE_NAME: "from-env" }) });
+    coat(Op.TOOL, function b() {})();
+    await u.shutdown();
+    const spans = await receiver.waitForSpans(2);
+    expect(spans.find((s) => s.name === "a")!.resource).toMatchObject({ "service.name": "from-env", "deployment.environment": "test", team: "agents" });
+    expect(spans.find((s) => s.name === "b")!.resource["service.name"]).toBe("from-option");
+  });
+});

@@ -2,7 +2,7 @@
  * The published surface: build, pack, install the tarball into a scratch project, then use it
  * from ESM, CommonJS, TypeScript (types through "exports") and the `coat` bin.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -94,4 +94,16 @@ export { n, t, c };
   expect(shown).toContain("ask  LLM  m-1");
   expect(shown).toContain("└─ add  TOOL");
   expect(run("npx", ["--no-install", "coat", "--version"], scratch).trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
+});
+
+it("runs every js snippet of the README against the installed package", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  expect(snippets.length).toBeGreaterThanOrEqual(2);
+  snippets.forEach((code, i) => {
+    const file = join(scratch, `readme-${i}.mjs`);
+    writeFileSync(file, code);
+    const result = spawnSync(process.execPath, [file], { cwd: scratch, encoding: "utf8", env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "" } });
+    expect(result.status, `snippet ${i} failed:\n${result.stderr}`).toBe(0);
+  });
 });

@@ -80,9 +80,9 @@ export function useProviders(tracerProvider: TracerProvider | undefined, loggerP
   state.generation++;
 }
 
-export function updateSettings(settings: CoatSettings): void {
+export function updateSettings(settings: CoatSettings, env: Environment = process.env): void {
   state.settings = settings;
-  state.identity = identityFromEnv(settings.claimId);
+  state.identity = identityFromEnv(settings.claimId, env);
   state.generation++;
 }
 

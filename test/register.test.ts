@@ -108,3 +108,14 @@ describe("register()", () => {
     expect(spans.find((s) => s.name === "b")!.resource["service.name"]).toBe("from-option");
   });
 });
+
+describe("identity", () => {
+  it("fills the envelope's subject from ENVPOD_AGENT_ID / ENVPOD_AGENT_ROLE of the environment register() reads", async () => {
+    receiver.reset();
+    const t = register({ ...endpoints({ ENVPOD_AGENT_ID: "reviewer", ENVPOD_AGENT_ROLE: "code-review" }) });
+    coat(Op.TOOL, function who() {})();
+    await t.shutdown();
+    const logs = await receiver.waitForLogs(2);
+    for (const log of logs) expect((log.body as any).subject).toMatchObject({ agent_id: "reviewer", agent_role: "code-review" });
+  });
+});

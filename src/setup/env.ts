@@ -25,23 +25,26 @@ export function resolveProtocol(signal: "traces" | "logs", option: string | unde
   return "http/protobuf";
 }
 
-/** A positive integer from an env var, or undefined. */
-export function envInt(env: Environment, name: string): number | undefined {
+/** An integer of at least `min` from an env var, or undefined (with a warning when set but invalid). */
+export function envInt(env: Environment, name: string, min = 0): number | undefined {
   const raw = env[name]?.trim();
   if (!raw) return undefined;
   const n = Number(raw);
-  if (Number.isInteger(n) && n >= 0) return n;
-  diag.warn(`agent-coat: ${name}="${raw}" is not a non-negative integer; ignored`);
+  if (Number.isInteger(n) && n >= min) return n;
+  diag.warn(`agent-coat: ${name}="${raw}" is not an integer of at least ${min}; ignored`);
   return undefined;
 }
 
-/** OTEL_BLRP_*, which only sdk-node reads: the batch log processor's settings. */
+/**
+ * OTEL_BLRP_*, which only sdk-node reads: the batch log processor's settings. A queue or batch
+ * size of 0 is refused: the processor would spin forever on empty batches.
+ */
 export function batchLogSettings(env: Environment) {
   return dropUndefined({
     scheduledDelayMillis: envInt(env, "OTEL_BLRP_SCHEDULE_DELAY"),
     exportTimeoutMillis: envInt(env, "OTEL_BLRP_EXPORT_TIMEOUT"),
-    maxQueueSize: envInt(env, "OTEL_BLRP_MAX_QUEUE_SIZE"),
-    maxExportBatchSize: envInt(env, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE"),
+    maxQueueSize: envInt(env, "OTEL_BLRP_MAX_QUEUE_SIZE", 1),
+    maxExportBatchSize: envInt(env, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1),
   });
 }
 

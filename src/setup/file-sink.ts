@@ -7,6 +7,8 @@ import { mkdir, open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 
+const NEWLINE = Buffer.from("\n");
+
 /**
  * One append-only JSON-lines file shared by the span and log sinks that write to it, so that
  * their lines never interleave. Writes are queued, never awaited by the caller of export().
@@ -23,8 +25,14 @@ class JsonlFile {
     const handle = this.handle;
     const write = this.tail.then(async () => {
       const h = await handle;
-      await h.write(line);
-      await h.write("\n");
+      // One write per line: with O_APPEND, another process appending to the same file cannot land
+      // between a line and its newline. A short write (rare on files) is completed, not dropped.
+      const bytes = Buffer.concat([line, NEWLINE]);
+      for (let offset = 0; offset < bytes.length; ) {
+        const { bytesWritten } = await h.write(bytes, offset);
+        if (bytesWritten <= 0) throw new Error(`could not append to ${this.path}`);
+        offset += bytesWritten;
+      }
     });
     this.tail = write.catch(() => undefined);
     return write;
@@ -70,6 +78,8 @@ abstract class OtlpJsonlExporter<T> {
   protected abstract serialize(items: T[]): Uint8Array | undefined;
 
   export(items: T[], done: (result: ExportResult) => void): void {
+    // An empty export request is no line at all (the Collector's file exporter writes none either).
+    if (items.length === 0) return done({ code: ExportResultCode.SUCCESS });
     let line: Uint8Array | undefined;
     try {
       line = this.serialize(items);

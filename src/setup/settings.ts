@@ -12,5 +12,5 @@ export function applySettings(options: CoatSetupOptions, env: Environment): void
   }
   if (options.logs !== undefined) settings.logs = options.logs;
   if (options.errorStack !== undefined) settings.errorStack = options.errorStack;
-  updateSettings(settings);
+  updateSettings(settings, env);
 }

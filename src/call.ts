@@ -126,19 +126,20 @@ export class CoatCall implements ActiveCall {
     if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
   }
 
-  /** A tie() inside this call: a span event and, with logs on, a record of the op's event kind. */
-  event(name: string, data: unknown): void {
-    if (this.settled) return;
+  /** A tie() inside this call: a span event and, with logs on, a record of the op's event kind. False once settled. */
+  event(name: string, data: unknown): boolean {
+    if (this.settled) return false;
     const coating = this.coating;
     const captured = coating.mode === "raw" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack) : undefined;
     const eventAttributes: Attributes = { [EnvpodKey.TIE_NAME]: name };
     if (captured !== undefined) eventAttributes[EnvpodKey.TIE_DATA] = captured.text;
     this.span.addEvent(name, eventAttributes);
-    if (this.logAttributes === undefined) return;
+    if (this.logAttributes === undefined) return true;
     const attributes = Object.assign({}, this.logAttributes, eventAttributes);
     const payload: AnyValueMap = { event: name };
     if (captured !== undefined) payload.preview = { data: captured.preview } as AnyValueMap;
     emitRecord(coating.spec.event, false, this.ids, coating, payload, attributes, this.ctx);
+    return true;
   }
 
   /** One chunk of a streamed result went by. */
@@ -153,6 +154,13 @@ export class CoatCall implements ActiveCall {
     } catch (error) {
       reportOnce("recording a stream chunk", error);
     }
+  }
+
+  /** A streamed result finished: its aggregate is the output, even when no chunk went by. */
+  endStream(): void {
+    if (this.settled) return;
+    this.stream ??= new StreamAggregate(this.coating.mode === "raw", this.coating.previewLength);
+    this.end(undefined);
   }
 
   /** The call returned (or its promise resolved, or its stream finished). */
@@ -179,7 +187,15 @@ export class CoatCall implements ActiveCall {
     } catch (error) {
       reportOnce("recording a result", error);
     } finally {
+      this.endSpan();
+    }
+  }
+
+  private endSpan(): void {
+    try {
       this.span.end();
+    } catch (error) {
+      reportOnce("ending a span", error);
     }
   }
 
@@ -205,13 +221,14 @@ export class CoatCall implements ActiveCall {
       const raw = coating.mode === "raw";
       const event: Attributes = { [ATTR_EXCEPTION_TYPE]: type };
       if (raw) {
-        event[ATTR_EXCEPTION_MESSAGE] = truncateString(readString(error, "message") ?? String(type), coating.previewLength);
+        event[ATTR_EXCEPTION_MESSAGE] = truncateString(errorMessage(error) ?? type, coating.previewLength);
         const stack = coating.errorStack ? readString(error, "stack") : undefined;
         if (stack !== undefined) event[ATTR_EXCEPTION_STACKTRACE] = truncateString(stack, 4 * coating.previewLength);
       }
       this.span.addEvent("exception", event);
       this.span.setStatus({ code: SpanStatusCode.ERROR, message: raw ? (event[ATTR_EXCEPTION_MESSAGE] as string) : type });
       const attributes: Attributes = { [ATTR_ERROR_TYPE]: type };
+      if (this.stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
       let extra: Captured | undefined;
       if (raw && coating.options.captureError !== undefined) {
         extra = captureHook(coating, "captureError", error);
@@ -228,7 +245,7 @@ export class CoatCall implements ActiveCall {
     } catch (failure) {
       reportOnce("recording an error", failure);
     } finally {
-      this.span.end();
+      this.endSpan();
     }
   }
 }
@@ -267,7 +284,11 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     const logAttributes = coating.logs ? Object.assign({}, coating.staticAttributes, perCall) : undefined;
     const call = new CoatCall(coating, span, parent, ids, logAttributes);
     if (logAttributes !== undefined) {
-      emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
+      try {
+        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
+      } catch (error) {
+        reportOnce("emitting a log record", error);
+      }
     }
     return call;
   } catch (error) {
@@ -296,10 +317,26 @@ function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
 }
 
 function errorType(error: unknown): string {
-  if (error === null || typeof error !== "object") return typeof error;
+  if (error === null || typeof error !== "object") return error === null ? "null" : typeof error;
   const name = readString(error, "name");
   if (name) return name;
-  return readString(error.constructor, "name") || "Error";
+  try {
+    return readString(error.constructor, "name") || "Error";
+  } catch {
+    return "Error";
+  }
+}
+
+/** The message of an Error, or a thrown primitive itself as text. */
+function errorMessage(error: unknown): string | undefined {
+  if (error === null || (typeof error !== "object" && typeof error !== "function")) {
+    try {
+      return String(error);
+    } catch {
+      return undefined;
+    }
+  }
+  return readString(error, "message");
 }
 
 /** Reads a string property without letting a throwing getter escape. */

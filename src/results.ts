@@ -1,19 +1,25 @@
 import { types } from "node:util";
 import type { CoatCall } from "./call.js";
 import { reportOnce } from "./report.js";
-import { observeAsyncIterable, observeIterator, observeReadableStream, watchDropped } from "./streams.js";
+import { keepAliveWhile, observeAsyncIterable, observeIterator, observeReadableStream, quietly, watchDropped } from "./streams.js";
 
 /**
- * Keeps the call open until `result` settles and returns `result` itself: promises are observed
- * with then(), generators, async iterables and ReadableStreams are observed in place (their
+ * Keeps the call open until `result` settles and returns `result` itself: native promises are
+ * observed with then(), other thenables (Promise subclasses included) when the caller calls their
+ * then(), generators, async iterables and ReadableStreams are observed in place (their
  * methods are shadowed on the very object) so the caller gets the same object back.
  */
 export function observeResult<T>(call: CoatCall, result: T): T {
   try {
     if (result === null || typeof result !== "object") {
       call.end(result);
-    } else if (result instanceof Promise) {
+    } else if (result instanceof Promise && Object.getPrototypeOf(result) === Promise.prototype) {
       observePromise(call, result);
+    } else if (result instanceof Promise) {
+      // A Promise subclass may be lazy (an SDK's APIPromise resolves its base promise to null and
+      // does the work in an overridden then()), and Promise.prototype.then would run its species
+      // constructor: observe it like any other thenable, when the caller calls then().
+      if (!observeThenable(call, result)) call.end(result);
     } else if (types.isGeneratorObject(result)) {
       if (!observeIterator(call, result as unknown as Iterator<unknown>, Symbol.asyncIterator in result)) call.end(result);
     } else if (typeof ReadableStream === "function" && result instanceof ReadableStream) {
@@ -27,16 +33,17 @@ export function observeResult<T>(call: CoatCall, result: T): T {
     }
   } catch (error) {
     reportOnce("observing a result", error);
-    call.end(undefined);
+    quietly("recording a result", () => call.end(undefined));
   }
   return result;
 }
 
 function observePromise(call: CoatCall, promise: Promise<unknown>): void {
+  // The handlers never throw, so the derived promise never rejects (no unhandled rejection of ours).
   Promise.prototype.then.call(
     promise,
-    (value) => call.end(value),
-    (error) => call.fail(error),
+    (value) => quietly("recording a result", () => call.end(value)),
+    (error) => quietly("recording an error", () => call.fail(error)),
   );
 }
 
@@ -51,18 +58,20 @@ function observeThenable(call: CoatCall, thenable: PromiseLike<unknown>): boolea
     configurable: true,
     writable: true,
     value(this: PromiseLike<unknown>, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
-      return then.call(
-        this,
-        (value) => {
-          call.end(value);
-          return typeof onFulfilled === "function" ? onFulfilled(value) : value;
-        },
-        (error) => {
-          call.fail(error);
-          if (typeof onRejected === "function") return onRejected(error);
-          throw error;
-        },
-      );
+      const fulfilled = (value: unknown) => {
+        quietly("recording a result", () => call.end(value));
+        return typeof onFulfilled === "function" ? onFulfilled(value) : value;
+      };
+      const rejected = (error: unknown) => {
+        quietly("recording an error", () => call.fail(error));
+        if (typeof onRejected === "function") return onRejected(error);
+        throw error;
+      };
+      // Whoever will settle this then() holds these callbacks: while they are alive the thenable is
+      // still in use, even if the caller dropped the object itself (as `await` does).
+      keepAliveWhile(fulfilled, thenable);
+      keepAliveWhile(rejected, thenable);
+      return then.call(this, fulfilled, rejected);
     },
   });
   watchDropped(thenable, call);

@@ -5,7 +5,8 @@ const MAX_CHUNKS = 64;
 
 /**
  * The bounded aggregate of a streamed result: text chunks are concatenated up to the preview
- * length, other chunks are kept up to 64. Only counts are kept when content is not captured.
+ * length, other chunks are kept up to 64 (then a `[+N more]` marker). Only counts are kept when
+ * content is not captured.
  */
 export class StreamAggregate {
   count = 0;
@@ -42,7 +43,20 @@ export class StreamAggregate {
       const text = this.boundedText();
       return { text, isJson: false, preview: text };
     }
-    return captureValue(this.chunks, this.limit, errorStack);
+    const captured = captureValue(this.chunks, this.limit, errorStack);
+    const left = this.count - this.chunks.length;
+    // Chunks beyond the first 64 are not kept: say how many, as snapshots do for long arrays.
+    if (left <= 0 || !Array.isArray(captured.preview)) return captured;
+    let items = captured.preview;
+    let omitted = left;
+    // The snapshot may have stopped early itself (output budget): fold its marker into ours.
+    const cut = this.chunks.length - (items.length - 1);
+    if (cut > 0 && items[items.length - 1] === `[+${cut} more]`) {
+      items = items.slice(0, -1);
+      omitted += cut;
+    }
+    const preview = [...items, `[+${omitted} more]`];
+    return { text: JSON.stringify(preview), isJson: true, preview };
   }
 
   private boundedText(): string {

@@ -5,11 +5,34 @@ import { reportOnce } from "./report.js";
 type Step = "next" | "return" | "throw";
 type Method = (...args: unknown[]) => unknown;
 
+/**
+ * Runs one telemetry step (end, fail, abandon) so that nothing it throws can reach the caller:
+ * a span processor whose onEnd throws must not replace the user's value or error.
+ */
+export function quietly(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    reportOnce(what, error);
+  }
+}
+
 /** A stream that is dropped without being finished or cancelled still ends its span, at GC time. */
-const dropped = new FinalizationRegistry<CoatCall>((call) => call.abandon());
+const dropped = new FinalizationRegistry<CoatCall>((call) => quietly("ending a dropped stream", () => call.abandon()));
+
+/**
+ * Keeps a watched object alive for as long as something that still drives it (an iterator it
+ * handed out, callbacks given to its then()) is alive, so that it is not reported dropped while
+ * in use merely because the caller let go of the object itself.
+ */
+const keepAlive = new WeakMap<object, object>();
 
 export function watchDropped(target: object, call: CoatCall): void {
   dropped.register(target, call);
+}
+
+export function keepAliveWhile(holder: object, target: object): void {
+  keepAlive.set(holder, target);
 }
 
 /**
@@ -44,7 +67,7 @@ export function observeAsyncIterable(call: CoatCall, iterable: AsyncIterable<unk
       next: (...args: unknown[]) => asyncStep(call, next, inner, args, "next") as Promise<IteratorResult<unknown>>,
       return: (...args: unknown[]) => {
         if (ret !== undefined) return asyncStep(call, ret, inner, args, "return") as Promise<IteratorResult<unknown>>;
-        call.abandon();
+        quietly("recording an abandoned stream", () => call.abandon());
         return Promise.resolve({ done: true, value: args[0] });
       },
       [Symbol.asyncIterator]() {
@@ -52,6 +75,8 @@ export function observeAsyncIterable(call: CoatCall, iterable: AsyncIterable<unk
       },
     };
     if (thr !== undefined) outer.throw = (...args: unknown[]) => asyncStep(call, thr, inner, args, "throw") as Promise<IteratorResult<unknown>>;
+    // An iterator need not reference its iterable: while it is read, the iterable is not "dropped".
+    if (this !== null && (typeof this === "object" || typeof this === "function")) keepAliveWhile(outer, this);
     return outer;
   });
   watchDropped(iterable, call);
@@ -59,14 +84,16 @@ export function observeAsyncIterable(call: CoatCall, iterable: AsyncIterable<unk
 }
 
 /**
- * Observes a Web ReadableStream in place: the consuming methods are shadowed so that the first
- * consumer reads through an observing stream (no read-ahead) that ends, fails or abandons the call.
+ * Observes a Web ReadableStream in place: the consuming methods (and `cancel`, `locked`) are
+ * shadowed so that the first consumer reads through an observing stream (no read-ahead, a byte
+ * stream for a byte stream) that ends, fails or abandons the call.
  */
 export function observeReadableStream(call: CoatCall, stream: ReadableStream<unknown>): boolean {
   if (!Object.isExtensible(stream)) return false;
   let observed: ReadableStream<unknown> | undefined;
   const proto = ReadableStream.prototype as unknown as Record<string | symbol, unknown>;
-  for (const name of ["getReader", "pipeTo", "pipeThrough", "tee", "values", Symbol.asyncIterator]) {
+  const lockedGetter = Object.getOwnPropertyDescriptor(ReadableStream.prototype, "locked")?.get;
+  for (const name of ["getReader", "pipeTo", "pipeThrough", "tee", "values", "cancel", Symbol.asyncIterator]) {
     const method = proto[name];
     if (typeof method !== "function") continue;
     shadow(stream, name, function (...args: unknown[]) {
@@ -74,38 +101,66 @@ export function observeReadableStream(call: CoatCall, stream: ReadableStream<unk
       return Reflect.apply(method, observed, args);
     });
   }
+  if (lockedGetter !== undefined) {
+    Object.defineProperty(stream, "locked", {
+      configurable: true,
+      enumerable: false,
+      get() {
+        return Reflect.apply(lockedGetter, observed ?? stream, []) as boolean;
+      },
+    });
+  }
   watchDropped(stream, call);
   return true;
 }
 
+function isByteStream(source: ReadableStream<unknown>): boolean {
+  try {
+    const reader = ReadableStream.prototype.getReader.call(source, { mode: "byob" }) as ReadableStreamBYOBReader;
+    reader.releaseLock();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function observingStream(call: CoatCall, source: ReadableStream<unknown>): ReadableStream<unknown> {
+  const bytes = isByteStream(source);
   const reader = ReadableStream.prototype.getReader.call(source) as ReadableStreamDefaultReader<unknown>;
-  return new ReadableStream<unknown>(
-    {
-      async pull(controller) {
-        let result: Awaited<ReturnType<ReadableStreamDefaultReader<unknown>["read"]>>;
-        try {
-          result = await context.with(call.ctx, () => reader.read());
-        } catch (error) {
-          call.fail(error);
-          controller.error(error);
-          return;
-        }
-        if (result.done) {
-          call.end(undefined);
-          controller.close();
-        } else {
-          call.chunk(result.value);
-          controller.enqueue(result.value);
-        }
-      },
-      cancel(reason) {
-        call.abandon();
-        return reader.cancel(reason);
-      },
-    },
-    { highWaterMark: 0 },
-  );
+  const pull = async (controller: ReadableStreamDefaultController<unknown> | ReadableByteStreamController): Promise<void> => {
+    let result: Awaited<ReturnType<ReadableStreamDefaultReader<unknown>["read"]>>;
+    try {
+      result = await context.with(call.ctx, () => reader.read());
+    } catch (error) {
+      quietly("recording an error", () => call.fail(error));
+      controller.error(error);
+      return;
+    }
+    if (result.done) {
+      quietly("recording a result", () => call.endStream());
+      controller.close();
+      // A pending BYOB read must be answered with an empty view once the stream is closed.
+      if (bytes) (controller as ReadableByteStreamController).byobRequest?.respond(0);
+    } else {
+      // Enqueuing into a byte stream transfers (detaches) the chunk's buffer: keep a copy for capture.
+      call.chunk(bytes && call.coating.mode === "raw" ? copyView(result.value) : result.value);
+      controller.enqueue(result.value as ArrayBufferView & string);
+    }
+  };
+  const cancel = (reason: unknown): Promise<void> => {
+    quietly("recording an abandoned stream", () => call.abandon());
+    return reader.cancel(reason);
+  };
+  if (bytes) return new ReadableStream({ type: "bytes", pull, cancel }, { highWaterMark: 0 }) as ReadableStream<unknown>;
+  return new ReadableStream<unknown>({ pull, cancel }, { highWaterMark: 0 });
+}
+
+function copyView(value: unknown): unknown {
+  try {
+    return ArrayBuffer.isView(value) ? new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength)) : value;
+  } catch {
+    return value;
+  }
 }
 
 function syncStep(call: CoatCall, method: Method, self: unknown, args: unknown[], kind: Step): unknown {
@@ -113,7 +168,7 @@ function syncStep(call: CoatCall, method: Method, self: unknown, args: unknown[]
   try {
     result = context.with(call.ctx, method, self, ...args);
   } catch (error) {
-    call.fail(error);
+    quietly("recording an error", () => call.fail(error));
     throw error;
   }
   settleStep(call, result, kind);
@@ -125,7 +180,7 @@ function asyncStep(call: CoatCall, method: Method, self: unknown, args: unknown[
   try {
     pending = context.with(call.ctx, method, self, ...args);
   } catch (error) {
-    call.fail(error);
+    quietly("recording an error", () => call.fail(error));
     throw error;
   }
   return Promise.resolve(pending).then(
@@ -134,7 +189,7 @@ function asyncStep(call: CoatCall, method: Method, self: unknown, args: unknown[
       return result;
     },
     (error: unknown) => {
-      call.fail(error);
+      quietly("recording an error", () => call.fail(error));
       throw error;
     },
   );
@@ -145,7 +200,7 @@ function settleStep(call: CoatCall, result: unknown, kind: Step): void {
     const { done, value } = result as IteratorResult<unknown>;
     if (!done) call.chunk(value);
     else if (kind === "return") call.abandon();
-    else call.end(undefined);
+    else call.endStream();
   } catch (error) {
     reportOnce("reading an iterator result", error);
   }

@@ -24,10 +24,7 @@ export function tie(name: string, data?: unknown): void {
     const ctx = context.active();
     const scope = scopeOf(ctx);
     const call = scope.call as CoatCall | undefined;
-    if (call !== undefined) {
-      call.event(String(name), data);
-      return;
-    }
+    if (call !== undefined && call.event(String(name), data)) return;
     const settings = state.settings;
     if (!settings.logs) return;
     const mode = effectiveMode(settings.captureFromEnv ?? settings.captureDefault);

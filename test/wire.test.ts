@@ -233,3 +233,16 @@ describe("log records: AOT envelopes beside the spans", () => {
     expect(body.payload).toEqual({ fn: "", event: "heartbeat" });
   });
 });
+
+describe("tie() after its call has settled", () => {
+  it("falls back to a free record instead of being dropped", async () => {
+    let late: Promise<void> | undefined;
+    coat(Op.TOOL, function quick() {
+      late = new Promise((resolve) => setTimeout(() => resolve(tie("late", { ok: 1 })), 5));
+    })();
+    await late;
+    const logs = await h.logs(3);
+    const record = logs.find((l) => l.attributes["envpod.tie.name"] === "late");
+    expect(record?.eventName).toBe("agent.event");
+  });
+});

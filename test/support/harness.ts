@@ -19,6 +19,10 @@ export interface Harness {
   spans(n: number, timeoutMs?: number): Promise<ReceivedSpan[]>;
   /** Flushes, then waits until the receiver decoded at least `n` log records; returns them all. */
   logs(n: number, timeoutMs?: number): Promise<ReceivedLog[]>;
+  /** Flushes, then waits until the receiver decoded at least `n` log records of `span`; returns those, in order. */
+  logsFor(span: ReceivedSpan, n: number, timeoutMs?: number): Promise<ReceivedLog[]>;
+  /** Flushes, waits a moment for log exports still in flight, then clears the receiver: call in beforeEach. */
+  reset(): Promise<void>;
   /** telemetry.shutdown(), then receiver.close(). */
   close(): Promise<void>;
 }
@@ -52,6 +56,18 @@ export async function startHarness(options: RegisterOptions = {}): Promise<Harne
       await flush();
       return receiver.waitForLogs(n, timeoutMs);
     },
+    async logsFor(span, n, timeoutMs) {
+      await flush();
+      await receiver.waitFor(() => logsOf(receiver.logs, span).length >= n, timeoutMs, `${n} log record(s) of span ${span.name}`);
+      return logsOf(receiver.logs, span);
+    },
+    async reset() {
+      await flush();
+      // LoggerProvider.forceFlush() does not wait for exports in flight: give them a moment.
+      await sleep(5);
+      await flush();
+      receiver.reset();
+    },
     async close() {
       try {
         await telemetry.shutdown();
@@ -61,3 +77,28 @@ export async function startHarness(options: RegisterOptions = {}): Promise<Harne
     },
   };
 }
+
+/** The one span called `name`; fails loudly when there is none or more than one. */
+export function spanNamed(spans: readonly ReceivedSpan[], name: string): ReceivedSpan {
+  const found = spans.filter((s) => s.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one span named ${JSON.stringify(name)}, got ${found.length} among [${spans.map((s) => s.name).join(", ")}]`);
+  }
+  return found[0]!;
+}
+
+/** The log records emitted for one span, in emission order (the receiver keeps arrival order; batches keep order). */
+export function logsOf(logs: readonly ReceivedLog[], span: ReceivedSpan): ReceivedLog[] {
+  return logs.filter((l) => l.spanId === span.spanId && l.traceId === span.traceId);
+}
+
+/** A plain-object view of a decoded kvlist AttrValue (log bodies, nested maps). */
+export function asMap(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Uint8Array) {
+    throw new Error(`expected a map, got ${String(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,34 +10,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { coat } from "../src/coat.js";
 import type { CoatOptions } from "../src/options.js";
 import { tie } from "../src/tie.js";
-import { asMap, sleep, spanNamed, startHarness } from "./support/harness.js";
-import type { Harness } from "./support/harness.js";
+import { asMap, harnessPerFile, sleep, spanNamed } from "./support/harness.js";
 import type { ReceivedSpan } from "./support/otlp-receiver.js";
 
 const OK = 1;
 const ERROR = 2;
 const FIRST_CHUNK = "coat.stream.first_chunk";
 
-let h: Harness;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
-  h = await startHarness();
-  process.on("unhandledRejection", onUnhandled);
-});
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled);
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.reset();
-  unhandled.length = 0;
-});
-afterEach(async () => {
-  await sleep(0);
-  expect(unhandled).toEqual([]);
-});
+const h = harnessPerFile();
 
 // ---------------------------------------------------------------------------------------------
 // Stream sources: one factory per kind, all driven by the same script.

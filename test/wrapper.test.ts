@@ -11,8 +11,7 @@ import { coat } from "../src/coat.js";
 import { current } from "../src/current.js";
 import { state } from "../src/state.js";
 import { tie } from "../src/tie.js";
-import { asMap, sleep, spanNamed, startHarness } from "./support/harness.js";
-import type { Harness } from "./support/harness.js";
+import { asMap, harnessPerFile, sleep, spanNamed } from "./support/harness.js";
 import type { ReceivedLog, ReceivedSpan } from "./support/otlp-receiver.js";
 
 const OK = 1;
@@ -20,27 +19,7 @@ const ERROR = 2;
 const INFO = 9;
 const SEV_ERROR = 17;
 
-let h: Harness;
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-beforeAll(async () => {
-  h = await startHarness();
-  process.on("unhandledRejection", onUnhandled);
-});
-afterAll(async () => {
-  process.off("unhandledRejection", onUnhandled);
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.reset();
-  unhandled.length = 0;
-});
-afterEach(async () => {
-  // Let any stray rejection surface before the next test starts.
-  await sleep(0);
-  expect(unhandled).toEqual([]);
-});
+const h = harnessPerFile();
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
@@ -349,7 +328,7 @@ describe("async functions and promises", () => {
     const p = coat("tool", () => Promise.reject(error))();
     await rejected(p);
     await sleep(5);
-    expect(unhandled).toEqual([]);
+    expect(h.unhandled).toEqual([]);
     const [span] = await h.spans(1);
     expect(span!.status.code).toBe(ERROR);
   });
@@ -1161,7 +1140,7 @@ describe("telemetry failures never reach user code", () => {
       const { thenable } = { thenable: { then: (r: (v: unknown) => void) => r(value) } };
       expect(await coat("tool", () => thenable)()).toBe(value);
       await sleep(5);
-      expect(unhandled).toEqual([]);
+      expect(h.unhandled).toEqual([]);
     });
 
     function withThrowingLogger(run: () => void): void {
@@ -1214,7 +1193,7 @@ describe("telemetry failures never reach user code", () => {
       expect(await coat("tool", async () => value)()).toBe(value);
       expect(await rejected(coat("tool", async () => { throw error; })())).toBe(error);
       await sleep(5);
-      expect(unhandled).toEqual([]);
+      expect(h.unhandled).toEqual([]);
     });
 
     it("span.end throwing on streams: chunks, the end and errors pass through", async () => {
@@ -1247,7 +1226,7 @@ describe("telemetry failures never reach user code", () => {
       expect(await reader.read()).toEqual({ value: "x", done: false });
       expect(await reader.read()).toEqual({ value: undefined, done: true });
       await sleep(5);
-      expect(unhandled).toEqual([]);
+      expect(h.unhandled).toEqual([]);
     });
 
     it("span.end throwing on a sync throw: the user's error is rethrown, not the telemetry one", () => {

@@ -4,6 +4,7 @@
  * register() sets process globals, so call startHarness() ONCE per test file (in beforeAll) and
  * `receiver.reset()` in beforeEach; vitest runs each file in its own process (pool: forks).
  */
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 import { register } from "../../src/setup/register.js";
 import type { CoatTelemetry } from "../../src/setup/register.js";
 import type { RegisterOptions } from "../../src/setup/options.js";
@@ -102,3 +103,49 @@ export function asMap(value: unknown): Record<string, unknown> {
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The per-file lifecycle most suites want: one harness for the file, reset before each test, and
+ * no unhandled rejection may surface during a test. Returns a Harness that forwards to it.
+ */
+export function harnessPerFile(options?: RegisterOptions): Harness & { readonly unhandled: readonly unknown[] } {
+  let inner: Harness | undefined;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const live = (): Harness => {
+    if (inner === undefined) throw new Error("harness not started: use it inside a test");
+    return inner;
+  };
+  beforeAll(async () => {
+    inner = await startHarness(options);
+    process.on("unhandledRejection", onUnhandled);
+  });
+  afterAll(async () => {
+    process.off("unhandledRejection", onUnhandled);
+    await inner?.close();
+  });
+  beforeEach(async () => {
+    await live().reset();
+    unhandled.length = 0;
+  });
+  afterEach(async () => {
+    // Let any stray rejection surface before the next test starts.
+    await sleep(0);
+    expect(unhandled).toEqual([]);
+  });
+  return {
+    unhandled,
+    get receiver() {
+      return live().receiver;
+    },
+    get telemetry() {
+      return live().telemetry;
+    },
+    flush: () => live().flush(),
+    spans: (n, t) => live().spans(n, t),
+    logs: (n, t) => live().logs(n, t),
+    logsFor: (span, n, t) => live().logsFor(span, n, t),
+    reset: () => live().reset(),
+    close: () => live().close(),
+  };
+}

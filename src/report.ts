@@ -24,7 +24,3 @@ function describe(error: unknown): string {
   }
 }
 
-/** For tests: forget what was reported. */
-export function resetReported(): void {
-  reported.clear();
-}

@@ -1,0 +1,319 @@
+/**
+ * The value rules of the secret scrubber: what a secret looks like inside any string.
+ *
+ * Each rule is a regular-expression source. The secret is the whole match, or the one capture
+ * group that took part (always ending where the match ends), or — for a `lead` rule — the match
+ * plus what its first group captured in a lookbehind just before it. Context kept around a secret
+ * (`Bearer `, `password=`, `https://user:`) is matched but not replaced.
+ *
+ * Written for V8's backtracking engine in linear time: every rule starts with a literal or a
+ * narrow class (a boundary check is a lookbehind placed after that first literal, never before
+ * it, or the engine would try it at every position), and no rule has a quantified run that can
+ * fail after it and be retried from inside the same run.
+ */
+import { Buffer } from "node:buffer";
+import { anyCase } from "./sensitive-keys.js";
+import type { KeyVocabulary } from "./sensitive-keys.js";
+
+export interface ValueRule {
+  /** Shown in the marker `[REDACTED:<name>]`. */
+  readonly name: string;
+  readonly source: string;
+  /** The first capture group sits in a lookbehind and holds the start of the secret. */
+  readonly lead?: boolean;
+  /** Redacted because of the key written before it: the marker is plain `[REDACTED]`. */
+  readonly byKey?: boolean;
+  /** Second look at a candidate; `alternative` is the index of the capture group that matched. */
+  readonly accept?: (secret: string, subject: string, end: number, alternative: number, matchStart: number) => boolean;
+}
+
+/** A token may start at the start of text, after a non-token character, after %XX or a JSON escape. */
+const TOKEN_START = String.raw`(?:^|[^A-Za-z0-9_-]|%[0-9A-Fa-f]{2}|\\[nrtbf]|\\u[0-9A-Fa-f]{4})`;
+
+/** Rules that share a first pattern, tried only where it matches: one check instead of one per rule. */
+export interface RuleGroup {
+  readonly prefix: string;
+  readonly rules: readonly ValueRule[];
+}
+
+/** A token whose prefix has a separator: `sk-…`, `ghp_…`, `ya29.…`. */
+interface SeparatedToken {
+  readonly name: string;
+  readonly head: string;
+  readonly separator: string;
+  readonly rest: string;
+  readonly accept?: ValueRule["accept"];
+}
+
+/**
+ * Separators are rare in text, letters are not: the scan anchors on the separator and looks
+ * behind it for any head of that separator's tokens before trying them one by one.
+ */
+function bySeparator(tokens: readonly SeparatedToken[]): RuleGroup[] {
+  const groups = new Map<string, SeparatedToken[]>();
+  for (const token of tokens) groups.set(token.separator, [...(groups.get(token.separator) ?? []), token]);
+  return [...groups].map(([separator, members]) => ({
+    prefix: `${separator}(?<=(?:${[...new Set(members.map((t) => t.head))].join("|")})${separator})`,
+    rules: members.map((t) => ({
+      name: t.name,
+      lead: true,
+      source: `(?<=${TOKEN_START}(${t.head})${separator})${t.rest}`,
+      accept: t.accept,
+    })),
+  }));
+}
+
+const sep = (name: string, head: string, separator: string, rest: string, accept?: ValueRule["accept"]): SeparatedToken => ({
+  name,
+  head,
+  separator,
+  rest,
+  accept,
+});
+
+/** A token whose prefix is letters only (`AKIA`, `AIza`). */
+function literal(name: string, prefix: string, rest: string): ValueRule {
+  return { name, source: `${prefix}(?<=${TOKEN_START}${prefix})${rest}` };
+}
+
+const hasDigit = (s: string) => /[0-9]/.test(s);
+const hasLetter = (s: string) => /[A-Za-z]/.test(s);
+const randomLooking = (s: string) => hasDigit(s) && hasLetter(s);
+const bearerLooking = (s: string) => hasDigit(s) || (s.length >= 20 && /[a-z]/.test(s) && /[A-Z]/.test(s));
+
+/** Basic credentials are base64 of `user:password`, printable. */
+function encodesUserPassword(s: string): boolean {
+  const decoded = Buffer.from(s, "base64").toString("latin1");
+  return decoded.indexOf(":") > 0 && /^[\x20-\x7e]+$/.test(decoded);
+}
+
+const SEPARATED_TOKENS: readonly SeparatedToken[] = [
+  sep("jwt", "eyJ[A-Za-z0-9_-]{5,}", String.raw`\.`, String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`),
+  sep("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
+  sep("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
+  sep("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
+  sep("openai-api-key", "sk", "-", "[A-Za-z0-9_-]{20,}", randomLooking),
+  sep("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
+  sep("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
+  sep("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
+  sep("google-oauth-token", "ya29", String.raw`\.`, "[A-Za-z0-9_-]{20,}"),
+  sep("google-refresh-token", "1", "/", "/0[A-Za-z0-9_-]{30,}"),
+  sep("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
+  sep("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
+  sep("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
+  sep("slack-token", "xox[abposre]", "-", "[A-Za-z0-9-]{10,}"),
+  sep("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
+  sep("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
+  sep("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
+  sep("sendgrid-api-key", "SG", String.raw`\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
+  sep("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
+  sep("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
+  sep("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
+  sep("perplexity-api-key", "pplx", "-", "[A-Za-z0-9]{40,}"),
+  sep("digitalocean-token", "do[por]", "_", "v1_[a-f0-9]{64}"),
+  sep("shopify-token", "shp(?:at|ca|pa|ss)", "_", "[a-fA-F0-9]{32}"),
+  sep("pypi-token", "pypi", "-", "AgE[A-Za-z0-9_-]{50,}"),
+  sep("docker-token", "dckr", "_", "pat_[A-Za-z0-9_-]{20,}"),
+  sep("langsmith-api-key", "lsv2", "_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
+  sep("pinecone-api-key", "pcsk", "_", "[A-Za-z0-9_]{40,}"),
+  sep("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
+  sep("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
+  sep("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+];
+
+/** Provider keys and tokens recognizable by their own shape, plus key material and URL secrets. */
+export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
+  ...bySeparator(SEPARATED_TOKENS),
+  {
+    name: "private-key",
+    source: String.raw`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)`,
+  },
+  literal("aws-access-key-id", "A(?:KIA|SIA)", "[A-Z0-9]{16}(?![A-Za-z0-9])"),
+  literal("google-api-key", "AIza", "[A-Za-z0-9_-]{30,}"),
+  { name: "slack-webhook", source: String.raw`\.(?<=hooks\.)slack\.com\\?/(?:services|workflows|triggers)\\?/([A-Za-z0-9_\\/-]{16,})` },
+  { name: "discord-webhook", source: String.raw`\.(?<=discord(?:app)?\.)com\\?/api\\?/webhooks\\?/([0-9]{5,}\\?/[A-Za-z0-9_-]{20,})` },
+  literal("twilio-api-key", "SK", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+  literal("databricks-token", "dapi", "[a-f0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])"),
+  {
+    name: "azure-client-secret",
+    lead: true,
+    source: String.raw`~(?<=(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q)~)[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`,
+  },
+  { name: "azure-storage-key", source: String.raw`=(?<=(?:AccountKey|SharedAccessKey)=)([A-Za-z0-9+/]{20,}={0,2})` },
+  { name: "bearer-token", source: String.raw`(?:Bearer|BEARER)[ \t]+([A-Za-z0-9._~+/-]{8,}=*)`, accept: bearerLooking },
+  {
+    name: "basic-auth",
+    source: String.raw`(?:Basic|BASIC)[ \t]+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])`,
+    accept: encodesUserPassword,
+  },
+  { name: "url-password", source: String.raw`:(?:\/\/|\\\/\\\/)[^\s:/?#@"'<>\\]{0,128}:([^\s/?#"'<>\\]{1,256})(?=@)` },
+  {
+    name: "query-secret",
+    byKey: true,
+    source: String.raw`[?&](?:key|sig|signature|X-Amz-Signature|X-Goog-Signature)=([^&#\s"'<>\\]+)`,
+  },
+  { name: "netrc-password", source: String.raw`machine[ \t]+\S+\s+(?:login[ \t]+\S+\s+)?password[ \t]+(\S+)` },
+  {
+    name: "cli-secret",
+    source: String.raw`--(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret|private-key|secret-key|access-key|passphrase)[ \t]+(?:"([^"\\\r\n]+)|'([^'\\\r\n]+)|(?![-<$])([^\s"'${"`"};&|<>]+))`,
+  },
+  { name: "cli-secret", source: String.raw`-(?:u|-user)(?<=(?:^|[ \t])-(?:u|-user))[ \t]+["']?[^\s:"'@]+:([^\s"'@]+)` },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Numbers: payment cards (Luhn and a real network prefix) and US social security numbers.
+
+/** [first prefix, last prefix, lengths] of card networks; prefixes compared on the same digit count. */
+const CARD_NETWORKS: readonly (readonly [string, string, readonly number[]])[] = [
+  ["4", "4", [13, 16, 19]], // Visa
+  ["51", "55", [16]], // Mastercard
+  ["2221", "2720", [16]], // Mastercard 2-series
+  ["34", "34", [15]], // American Express
+  ["37", "37", [15]],
+  ["6011", "6011", [16, 17, 18, 19]], // Discover
+  ["644", "649", [16, 17, 18, 19]],
+  ["65", "65", [16, 17, 18, 19]],
+  ["300", "305", [14, 15, 16, 17, 18, 19]], // Diners Club
+  ["36", "36", [14, 15, 16, 17, 18, 19]],
+  ["38", "39", [16, 17, 18, 19]],
+  ["3528", "3589", [16, 17, 18, 19]], // JCB
+  ["62", "62", [16, 17, 18, 19]], // UnionPay
+  ["2200", "2204", [16, 17, 18, 19]], // Mir
+  ["5018", "5018", [13, 14, 15, 16, 17, 18, 19]], // Maestro
+  ["5020", "5020", [13, 14, 15, 16, 17, 18, 19]],
+  ["5038", "5038", [13, 14, 15, 16, 17, 18, 19]],
+  ["5893", "5893", [13, 14, 15, 16, 17, 18, 19]],
+  ["6304", "6304", [13, 14, 15, 16, 17, 18, 19]],
+  ["6759", "6759", [13, 14, 15, 16, 17, 18, 19]],
+  ["6761", "6763", [13, 14, 15, 16, 17, 18, 19]],
+];
+
+function luhnValid(digits: string): boolean {
+  let sum = 0;
+  for (let i = digits.length - 1, double = false; i >= 0; i--, double = !double) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double && (d *= 2) > 9) d -= 9;
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** Written as one run, or in groups of four (the last shorter), or as 4-6-5 / 4-6-4. */
+function cardGrouping(raw: string): boolean {
+  const separators = raw.match(/[ -]/g);
+  if (separators === null) return true;
+  if (separators.some((s) => s !== separators[0])) return false;
+  const sizes = raw.split(separators[0]!).map((group) => group.length);
+  if (sizes.length === 3 && sizes[0] === 4 && sizes[1] === 6 && (sizes[2] === 5 || sizes[2] === 4)) return true;
+  return sizes.every((size, i) => (i < sizes.length - 1 ? size === 4 : size >= 1 && size <= 4));
+}
+
+export function isCardNumber(raw: string): boolean {
+  const digits = raw.replace(/[ -]/g, "");
+  if (digits.length < 13 || digits.length > 19 || !cardGrouping(raw)) return false;
+  const network = CARD_NETWORKS.some(([low, high, lengths]) => {
+    const head = digits.slice(0, low.length);
+    return head >= low && head <= high && lengths.includes(digits.length);
+  });
+  return network && luhnValid(digits);
+}
+
+function isSocialSecurityNumber(raw: string): boolean {
+  const area = raw.slice(0, 3);
+  return area !== "000" && area !== "666" && raw.slice(4, 6) !== "00" && raw.slice(7) !== "0000";
+}
+
+export const NUMBER_RULES: readonly ValueRule[] = [
+  {
+    name: "credit-card",
+    source: String.raw`[2-6](?<=(?:^|[^0-9A-Za-z_.])[2-6])[0-9]{3}(?:[ -]?[0-9]){9,15}(?![0-9A-Za-z_]|[.,][0-9])`,
+    accept: isCardNumber,
+  },
+  {
+    name: "us-ssn",
+    source: String.raw`[0-8](?<=(?:^|[^0-9A-Za-z_-])[0-8])[0-9]{2}-[0-9]{2}-[0-9]{4}(?![0-9A-Za-z_-])`,
+    accept: isSocialSecurityNumber,
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Values written after a sensitive key: `password=…`, `"api_key": "…"`, `Authorization: …`.
+
+const UNQUOTED = 5;
+const AUTH_SCHEME = "(?:(?:Bearer|bearer|BEARER|Basic|basic|BASIC|Token|token|Digest|digest|Bot|Negotiate|NTLM)[ \\t]+)";
+const KEY_VALUE = [
+  String.raw`[fFrRbBuU]{0,2}"([^"\\\r\n]*(?:\\.[^"\\\r\n]*)*)`,
+  String.raw`\\{1,8}"([^"\\\r\n]*)`,
+  String.raw`\\{1,8}'([^'\\\r\n]*)`,
+  String.raw`[fFrRbBuU]{0,2}'([^'\\\r\n]*(?:\\.[^'\\\r\n]*)*)`,
+  "`([^`\\\\\\r\\n]*)",
+  `${AUTH_SCHEME}?([^\\s"'\`,;&<>(){}\\[\\]\\\\|]+)`,
+].join("|");
+
+/** Header lines whose whole value is a credential, as in an HTTP dump: the rest of the line. */
+const HEADER_LINE = `:(?<=(?<![A-Za-z0-9_-])(?:${anyCase("set")}-)?(?:${anyCase("cookie")}|(?:${anyCase("proxy")}-)?${anyCase("authorization")})[ \\t]*:)[ \\t]*(?![ \\t"'\`\\\\])([^\\r\\n\\\\"'\`]+)`;
+
+const PLACEHOLDERS: ReadonlySet<string> = new Set([
+  "null", "none", "nil", "undefined", "true", "false", "string", "str", "number", "int", "integer", "bool",
+  "boolean", "bytes", "any", "unknown", "object", "optional", "secretstr", "redacted", "hidden", "masked",
+  "required", "await", "new", "yield", "typeof", "this", "self", "require", "lambda", "function", "async",
+  "not", "return",
+]);
+const MASK = /^[*xX•.#_-]+$/;
+const TEMPLATE = /^\$[A-Za-z_{(]|\$\{[^}]*\}|\{\{[^}]*\}\}|^%\(\w+\)s|^%\w+%$|^<[^<>]*>$|\{[A-Za-z_][\w.]*\}|^#\{/;
+const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
+const CODE_ROOTS: ReadonlySet<string> = new Set([
+  "process", "os", "self", "this", "cls", "env", "config", "cfg", "settings", "conf", "secrets", "vars",
+  "params", "props", "opts", "options", "args", "kwargs", "request", "req", "ctx", "context", "app",
+  "window", "globalthis", "import", "system", "environment",
+]);
+const KEY_SPAN = 64;
+
+/** The key written before a separator: letters, digits, `_ . -` and spaces, past closing quotes. */
+function keyBefore(subject: string, separator: number): string {
+  let end = separator;
+  while (end > 0 && /[ \t]/.test(subject.charAt(end - 1))) end--;
+  for (let quotes = 0; end > 0 && quotes < 9 && /["'`\\]/.test(subject.charAt(end - 1)); quotes++) end--;
+  let start = end;
+  while (start > 0 && end - start < KEY_SPAN && /[A-Za-z0-9_.\- ]/.test(subject.charAt(start - 1))) start--;
+  return subject.slice(start, end);
+}
+
+/**
+ * False for values that are no secret: empty, masked, placeholders and templates, and — unquoted
+ * only — source code that names where a secret comes from (`os.environ[…]`, `getpass()`,
+ * `req.body.password`, `hashedPassword`, `password=password`). The scan then resumes at the value, so a token inside it
+ * is still caught by its own rule.
+ */
+function literalSecret(vocabulary: KeyVocabulary, value: string, subject: string, end: number, alternative: number): boolean {
+  if (value.length === 0 || value.startsWith("[REDACTED") || MASK.test(value)) return false;
+  if (PLACEHOLDERS.has(value.toLowerCase()) || TEMPLATE.test(value)) return false;
+  if (alternative !== UNQUOTED) return true;
+  const next = subject.charAt(end);
+  if (next === "(" || next === "[") return false;
+  if (!IDENTIFIER_PATH.test(value)) return true;
+  const segments = value.split(".");
+  if (segments.length > 1) {
+    return !CODE_ROOTS.has(segments[0]!.toLowerCase()) && !vocabulary.isSensitive(segments[segments.length - 1]!);
+  }
+  return !vocabulary.isSensitive(value);
+}
+
+/**
+ * `key=value`, `key: value`, `"key": "value"` (also escaped inside JSON), `key => value`,
+ * `key := value`. The pattern only finds a separator after a word that may end a sensitive key;
+ * the whole key is then read back and judged by the vocabulary, like an attribute key.
+ */
+export function keyValueRules(vocabulary: KeyVocabulary): readonly ValueRule[] {
+  const key = `${vocabulary.lastWordSource()}(?:\\\\{0,8}["'\`])?[ \\t]*`;
+  return [
+    { name: "header-line", byKey: true, source: HEADER_LINE },
+    {
+      name: "key-value",
+      byKey: true,
+      source: `[:=](?<=${key}[:=])(?:(?<=:)=|(?<==)>)?(?!=)[ \\t]*(?:${KEY_VALUE})`,
+      accept: (value, subject, end, alternative, matchStart) =>
+        vocabulary.isSensitive(keyBefore(subject, matchStart)) && literalSecret(vocabulary, value, subject, end, alternative),
+    },
+  ];
+}

@@ -1,0 +1,269 @@
+/**
+ * The secret scrubber of the `redacted` capture mode: replaces secrets inside any string by a
+ * marker that names the kind of secret and never echoes any part of it. Runs on every string of
+ * every record, so the common case — nothing found — costs a few regular-expression scans and
+ * returns the very same string. Never throws once created.
+ *
+ * What is found, and what deliberately is not, is documented in docs/redaction.md; the rules are
+ * in secret-rules.ts and the key vocabulary in sensitive-keys.ts.
+ */
+import { reportOnce } from "../report.js";
+import { KeyVocabulary } from "./sensitive-keys.js";
+import { NUMBER_RULES, TOKEN_RULES, keyValueRules } from "./secret-rules.js";
+import type { RuleGroup, ValueRule } from "./secret-rules.js";
+
+export interface RedactionRules {
+  /** Extra sensitive key names, matched like the built-in ones (case- and separator-insensitive). */
+  keys?: readonly string[];
+  /** Extra value patterns; the replacement marker is `[REDACTED:<name>]` (name defaults to "custom"). */
+  patterns?: readonly (RegExp | { name: string; pattern: RegExp })[];
+  /** Called last on every scrubbed string with the result of the built-in rules; returns the string to use. */
+  custom?: (value: string, key: string | undefined) => string;
+}
+
+export interface Scrubber {
+  /** The string with every secret replaced by a marker; the SAME string object when nothing matched. Never throws. */
+  scrub(value: string, key?: string): string;
+  /** True when a key / attribute name marks its whole value as sensitive. Memoized (bounded). */
+  isSensitiveKey(key: string): boolean;
+}
+
+/** Marker for a value redacted because of its key; value rules use `[REDACTED:<kind>]`. */
+export const REDACTED = "[REDACTED]";
+
+const KEY_CACHE_LIMIT = 1024;
+const PATTERN_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const RULE_FIELDS: ReadonlySet<string> = new Set(["keys", "patterns", "custom"]);
+
+interface CompiledRule {
+  readonly rule: ValueRule;
+  /** The rule alone, sticky, with its capture groups: tells what matched and where the secret is. */
+  readonly sticky: RegExp;
+  readonly marker: string;
+}
+
+/**
+ * Rules sharing one regular expression, scanned in one pass. The shared expression has no capture
+ * groups — in V8 each one costs on every scan, found or not — so a hit is re-matched rule by rule,
+ * in the same order, to learn which rule it was and where its secret lies.
+ */
+class RuleFamily {
+  private readonly pattern: RegExp;
+  private readonly rules: readonly CompiledRule[];
+
+  constructor(entries: readonly (ValueRule | RuleGroup)[]) {
+    const rules: CompiledRule[] = [];
+    const add = (rule: ValueRule, prefix = ""): string => {
+      rules.push({ rule, sticky: new RegExp(`${prefix}(?:${rule.source})`, "y"), marker: rule.byKey ? REDACTED : `[REDACTED:${rule.name}]` });
+      return withoutCaptures(rule.source);
+    };
+    const sources = entries.map((entry) =>
+      "rules" in entry ? `${entry.prefix}(?:${entry.rules.map((rule) => add(rule, entry.prefix)).join("|")})` : add(entry),
+    );
+    this.rules = rules;
+    this.pattern = new RegExp(sources.join("|"), "g");
+  }
+
+  scan(subject: string): string {
+    const pattern = this.pattern;
+    pattern.lastIndex = 0;
+    let found = pattern.exec(subject);
+    if (found === null) return subject;
+    let out = "";
+    let copied = 0;
+    do {
+      const at = found.index;
+      const hit = this.identify(subject, at);
+      if (hit === undefined) throw new Error("a rule and its family disagree");
+      const [compiled, match] = hit;
+      const { rule } = compiled;
+      const end = at + match[0].length;
+      const first = rule.lead ? 2 : 1;
+      let start = at;
+      let alternative = -1;
+      for (let g = first; g < match.length; g++) {
+        const part = match[g];
+        if (part !== undefined) {
+          start = end - part.length;
+          alternative = g - first;
+          break;
+        }
+      }
+      if (rule.lead) start = at - match[1]!.length;
+      const secret = subject.slice(start, end);
+      if (start >= copied && secret.length > 0 && (rule.accept === undefined || rule.accept(secret, subject, end, alternative, at))) {
+        out += subject.slice(copied, start) + compiled.marker;
+        copied = end;
+        pattern.lastIndex = end;
+      } else {
+        pattern.lastIndex = Math.max(at + 1, start);
+      }
+    } while ((found = pattern.exec(subject)) !== null);
+    return copied === 0 ? subject : out + subject.slice(copied);
+  }
+
+  private identify(subject: string, at: number): [CompiledRule, RegExpExecArray] | undefined {
+    for (const compiled of this.rules) {
+      compiled.sticky.lastIndex = at;
+      const match = compiled.sticky.exec(subject);
+      if (match !== null) return [compiled, match];
+    }
+    return undefined;
+  }
+}
+
+/** The same expression with every capturing group made non-capturing. */
+function withoutCaptures(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === "\\") {
+      out += c + (source[i + 1] ?? "");
+      i++;
+    } else if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+    } else if (c === "[") {
+      inClass = true;
+      out += c;
+    } else {
+      out += c === "(" && source[i + 1] !== "?" ? "(?:" : c;
+    }
+  }
+  return out;
+}
+
+/** Families split by what they start on, so that each regular expression skips text fast. */
+function compileFamilies(vocabulary: KeyVocabulary): readonly RuleFamily[] {
+  return [new RuleFamily(TOKEN_RULES), new RuleFamily(keyValueRules(vocabulary)), new RuleFamily(NUMBER_RULES)];
+}
+
+let builtIn: { vocabulary: KeyVocabulary; families: readonly RuleFamily[] } | undefined;
+
+interface UserPattern {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly replace: (match: string) => string;
+  hit: boolean;
+}
+
+export function createScrubber(rules: RedactionRules = {}): Scrubber {
+  const { keys, patterns, custom } = validateRules(rules);
+  let vocabulary: KeyVocabulary;
+  let families: readonly RuleFamily[];
+  if (keys.length === 0) {
+    if (builtIn === undefined) {
+      const shared = new KeyVocabulary();
+      builtIn = { vocabulary: shared, families: compileFamilies(shared) };
+    }
+    ({ vocabulary, families } = builtIn);
+  } else {
+    vocabulary = new KeyVocabulary(keys);
+    families = compileFamilies(vocabulary);
+  }
+  const sensitiveKeys = new Map<string, boolean>();
+
+  function isSensitiveKey(key: string): boolean {
+    if (typeof key !== "string") return false;
+    let sensitive = sensitiveKeys.get(key);
+    if (sensitive === undefined) {
+      sensitive = vocabulary.isSensitive(key);
+      if (sensitiveKeys.size >= KEY_CACHE_LIMIT) sensitiveKeys.clear();
+      sensitiveKeys.set(key, sensitive);
+    }
+    return sensitive;
+  }
+
+  function scrub(value: string, key?: string): string {
+    if (typeof value !== "string") return value;
+    let result = value;
+    try {
+      if (key !== undefined && isSensitiveKey(key)) {
+        if (value !== "") result = REDACTED;
+      } else {
+        for (const family of families) result = family.scan(result);
+      }
+    } catch (error) {
+      reportOnce("secret scrubber failed; the value was replaced whole", error);
+      result = REDACTED;
+    }
+    for (const user of patterns) result = applyPattern(user, result);
+    if (custom !== undefined) result = applyCustom(custom, result, key);
+    return result;
+  }
+
+  return { scrub, isSensitiveKey };
+}
+
+function applyPattern(user: UserPattern, value: string): string {
+  try {
+    user.hit = false;
+    const replaced = value.replace(user.pattern, user.replace);
+    return user.hit ? replaced : value;
+  } catch (error) {
+    reportOnce(`redaction pattern "${user.name}" failed; skipped`, error);
+    return value;
+  }
+}
+
+function applyCustom(custom: NonNullable<RedactionRules["custom"]>, value: string, key: string | undefined): string {
+  try {
+    const result = custom(value, key);
+    if (typeof result === "string") return result;
+    reportOnce("redaction custom callback", `returned ${typeof result} instead of a string; its result was ignored`);
+  } catch (error) {
+    reportOnce("redaction custom callback failed; its result was ignored", error);
+  }
+  return value;
+}
+
+function validateRules(rules: RedactionRules): { keys: readonly string[]; patterns: UserPattern[]; custom: RedactionRules["custom"] } {
+  if (typeof rules !== "object" || rules === null || Array.isArray(rules)) {
+    throw new TypeError("agent-coat redaction rules must be an object with keys, patterns and custom");
+  }
+  for (const field of Object.keys(rules)) {
+    if (!RULE_FIELDS.has(field)) throw new TypeError(`agent-coat redaction rules: unknown field "${field}" (expected keys, patterns or custom)`);
+  }
+  const keys = rules.keys ?? [];
+  if (!Array.isArray(keys)) throw new TypeError("agent-coat redaction rules: keys must be an array of key names");
+  keys.forEach((key: unknown, i) => {
+    if (typeof key !== "string" || !/[A-Za-z0-9]/.test(key)) {
+      throw new TypeError(`agent-coat redaction rules: keys[${i}] must be a key name with a letter or digit, got ${describe(key)}`);
+    }
+  });
+  const patterns = rules.patterns ?? [];
+  if (!Array.isArray(patterns)) throw new TypeError("agent-coat redaction rules: patterns must be an array");
+  const compiled = patterns.map((entry: unknown, i): UserPattern => {
+    const named = entry instanceof RegExp ? { name: "custom", pattern: entry } : entry;
+    const { name, pattern } = (named ?? {}) as { name?: unknown; pattern?: unknown };
+    if (!(pattern instanceof RegExp)) {
+      throw new TypeError(`agent-coat redaction rules: patterns[${i}] must be a RegExp or { name, pattern: RegExp }, got ${describe(entry)}`);
+    }
+    if (typeof name !== "string" || !PATTERN_NAME.test(name)) {
+      throw new TypeError(`agent-coat redaction rules: patterns[${i}].name must be 1-64 letters, digits, "_", "." or "-", got ${describe(name)}`);
+    }
+    const marker = `[REDACTED:${name}]`;
+    const user: UserPattern = {
+      name,
+      pattern: new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, "") + "g"),
+      replace: (match) => {
+        if (match === "") return match;
+        user.hit = true;
+        return marker;
+      },
+      hit: false,
+    };
+    return user;
+  });
+  if (rules.custom !== undefined && typeof rules.custom !== "function") {
+    throw new TypeError(`agent-coat redaction rules: custom must be a function, got ${describe(rules.custom)}`);
+  }
+  return { keys, patterns: compiled, custom: rules.custom };
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === null || Array.isArray(value)) return value === null ? "null" : "an array";
+  return typeof value;
+}

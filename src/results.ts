@@ -11,7 +11,8 @@ import { keepAliveWhile, observeAsyncIterable, observeIterator, observeReadableS
  */
 export function observeResult<T>(call: CoatCall, result: T): T {
   try {
-    if (result === null || typeof result !== "object") {
+    if (result === null || typeof result !== "object" || types.isProxy(result)) {
+      // A Proxy is not looked into: any check on it would run its traps.
       call.end(result);
     } else if (result instanceof Promise && Object.getPrototypeOf(result) === Promise.prototype) {
       observePromise(call, result);

@@ -1,10 +1,11 @@
 import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
+import { types } from "node:util";
 import { SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
 import type { Captured } from "./capture/content.js";
-import { argumentsValue, captureValue } from "./capture/content.js";
-import { truncateString } from "./capture/snapshot.js";
+import { argumentsValue, captureValue, renderText } from "./capture/content.js";
+import { readStringProperty } from "./capture/snapshot.js";
 import type { Coating } from "./coating.js";
 import type { RecordIds } from "./dialects/envpod.js";
 import { idAttributes } from "./dialects/envpod.js";
@@ -107,7 +108,7 @@ export class CoatCall implements ActiveCall {
     guard("current().metadata", () => {
       this.meta = { ...this.meta, ...data };
       const attributes: Attributes = {};
-      metadataAttribute(captureValue(this.meta, this.coating.previewLength, false).text, attributes);
+      metadataAttribute(captureValue(this.meta, this.coating.previewLength, false, this.coating.policy).text, attributes);
       this.setAttributes(attributes);
     });
     return this;
@@ -121,6 +122,13 @@ export class CoatCall implements ActiveCall {
     return this;
   }
 
+  /** An event whose content coat rendered itself: marked so the capture processor leaves it be. */
+  private addEvent(name: string, attributes: Attributes): void {
+    this.span.addEvent(name, attributes);
+    const events = (this.span as { events?: unknown }).events;
+    if (Array.isArray(events) && events.length > 0) state.own.events.add(events[events.length - 1] as object);
+  }
+
   private setAttributes(attributes: Attributes): void {
     this.span.setAttributes(attributes);
     if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
@@ -130,10 +138,10 @@ export class CoatCall implements ActiveCall {
   event(name: string, data: unknown): boolean {
     if (this.settled) return false;
     const coating = this.coating;
-    const captured = coating.mode === "raw" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack) : undefined;
+    const captured = coating.mode !== "none" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack, coating.policy) : undefined;
     const eventAttributes: Attributes = { [EnvpodKey.TIE_NAME]: name };
     if (captured !== undefined) eventAttributes[EnvpodKey.TIE_DATA] = captured.text;
-    this.span.addEvent(name, eventAttributes);
+    this.addEvent(name, eventAttributes);
     if (this.logAttributes === undefined) return true;
     const attributes = Object.assign({}, this.logAttributes, eventAttributes);
     const payload: AnyValueMap = { event: name };
@@ -147,7 +155,7 @@ export class CoatCall implements ActiveCall {
     if (this.settled) return;
     try {
       if (this.stream === undefined) {
-        this.stream = new StreamAggregate(this.coating.mode === "raw", this.coating.previewLength);
+        this.stream = new StreamAggregate(this.coating.mode !== "none", this.coating.previewLength, this.coating.policy);
         this.span.addEvent(FIRST_CHUNK_EVENT);
       }
       this.stream.add(value);
@@ -159,7 +167,7 @@ export class CoatCall implements ActiveCall {
   /** A streamed result finished: its aggregate is the output, even when no chunk went by. */
   endStream(): void {
     if (this.settled) return;
-    this.stream ??= new StreamAggregate(this.coating.mode === "raw", this.coating.previewLength);
+    this.stream ??= new StreamAggregate(this.coating.mode !== "none", this.coating.previewLength, this.coating.policy);
     this.end(undefined);
   }
 
@@ -172,7 +180,7 @@ export class CoatCall implements ActiveCall {
       const attributes: Attributes = {};
       let output: Captured | undefined;
       if (this.stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
-      if (coating.mode === "raw") {
+      if (coating.mode !== "none") {
         const stream = this.stream;
         output = stream === undefined ? captureHook(coating, "captureOutput", result)
           : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
@@ -218,26 +226,29 @@ export class CoatCall implements ActiveCall {
     try {
       const coating = this.coating;
       const type = errorType(error);
-      const raw = coating.mode === "raw";
+      const mode = coating.mode;
+      const captures = mode !== "none";
       const event: Attributes = { [ATTR_EXCEPTION_TYPE]: type };
-      if (raw) {
-        event[ATTR_EXCEPTION_MESSAGE] = truncateString(errorMessage(error) ?? type, coating.previewLength);
-        const stack = coating.errorStack ? readString(error, "stack") : undefined;
-        if (stack !== undefined) event[ATTR_EXCEPTION_STACKTRACE] = truncateString(stack, 4 * coating.previewLength);
+      if (captures) {
+        event[ATTR_EXCEPTION_MESSAGE] = renderText(errorMessage(error) ?? type, coating.previewLength, coating.policy);
+        const stack = coating.errorStack ? readStringProperty(error, "stack") : undefined;
+        if (stack !== undefined) event[ATTR_EXCEPTION_STACKTRACE] = renderText(stack, 4 * coating.previewLength, coating.policy);
       }
-      this.span.addEvent("exception", event);
-      this.span.setStatus({ code: SpanStatusCode.ERROR, message: raw ? (event[ATTR_EXCEPTION_MESSAGE] as string) : type });
+      this.addEvent("exception", event);
+      // A digest or a size says nothing as a status message: those modes show the type there.
+      const readable = mode === "raw" || mode === "redacted";
+      this.span.setStatus({ code: SpanStatusCode.ERROR, message: readable ? (event[ATTR_EXCEPTION_MESSAGE] as string) : type });
       const attributes: Attributes = { [ATTR_ERROR_TYPE]: type };
       if (this.stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
       let extra: Captured | undefined;
-      if (raw && coating.options.captureError !== undefined) {
+      if (captures && coating.options.captureError !== undefined) {
         extra = captureHook(coating, "captureError", error);
         contentAttributes("output", extra.text, extra.isJson, attributes);
       }
       this.setAttributes(attributes);
       if (this.logAttributes !== undefined) {
         const errorPreview: AnyValueMap = { type };
-        if (raw) errorPreview.detail = captureValue(error, coating.previewLength, coating.errorStack).preview;
+        if (captures) errorPreview.detail = captureValue(error, coating.previewLength, coating.errorStack, coating.policy).preview;
         const payload: AnyValueMap = { error: errorPreview };
         if (extra !== undefined) payload.preview = { output: extra.preview } as AnyValueMap;
         emitRecord(coating.spec.error, true, this.ids, coating, payload, this.logAttributes, this.ctx);
@@ -260,6 +271,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     const parent = context.active();
     const outer = scopeOf(parent);
     const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
+    state.own.spans.add(span);
     const spanContext = span.spanContext();
     const op = coating.op;
     const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
@@ -276,7 +288,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     idAttributes(ids, coating.identity, perCall);
     sessionAttribute(sessionId, perCall);
     let input: Captured | undefined;
-    if (coating.mode === "raw") {
+    if (coating.mode !== "none") {
       input = captureHook(coating, "captureInput", args);
       contentAttributes("input", input.text, input.isJson, perCall);
     }
@@ -313,18 +325,24 @@ function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
       subject = `[${hook} threw]`;
     }
   }
-  return captureValue(subject, coating.previewLength, coating.errorStack);
+  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy);
 }
 
 function errorType(error: unknown): string {
   if (error === null || typeof error !== "object") return error === null ? "null" : typeof error;
-  const name = readString(error, "name");
+  const name = readStringProperty(error, "name");
   if (name) return name;
-  try {
-    return readString(error.constructor, "name") || "Error";
-  } catch {
-    return "Error";
+  const constructor = dataProperty(error, "constructor");
+  return readStringProperty(constructor, "name") || "Error";
+}
+
+/** `error.constructor` without running a getter or a trap. */
+function dataProperty(target: object, key: string): unknown {
+  for (let p: object | null = target, i = 0; p !== null && i < 64 && !types.isProxy(p); p = Object.getPrototypeOf(p), i++) {
+    const d = Object.getOwnPropertyDescriptor(p, key);
+    if (d !== undefined) return "value" in d ? d.value : undefined;
   }
+  return undefined;
 }
 
 /** The message of an Error, or a thrown primitive itself as text. */
@@ -336,17 +354,7 @@ function errorMessage(error: unknown): string | undefined {
       return undefined;
     }
   }
-  return readString(error, "message");
-}
-
-/** Reads a string property without letting a throwing getter escape. */
-function readString(target: unknown, key: string): string | undefined {
-  try {
-    const value = (target as Record<string, unknown> | null | undefined)?.[key];
-    return typeof value === "string" ? value : undefined;
-  } catch {
-    return undefined;
-  }
+  return readStringProperty(error, "message");
 }
 
 function guard(what: string, fn: () => void): void {

@@ -1,12 +1,13 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CaptureMode } from "./capture/modes.js";
-import { effectiveMode } from "./capture/modes.js";
+import { parseCaptureMode } from "./capture/modes.js";
+import type { ContentPolicy } from "./capture/policy.js";
 import { staticEnvpod } from "./dialects/envpod.js";
 import type { EnvelopeFacts } from "./dialects/envpod.js";
 import { staticOpenInference } from "./dialects/openinference.js";
 import type { OpSpec } from "./ops.js";
 import { opSpec } from "./ops.js";
-import { currentIdentity, state } from "./state.js";
+import { currentIdentity, policyFor, state } from "./state.js";
 import type { CoatOptions } from "./options.js";
 
 /**
@@ -17,7 +18,9 @@ export class Coating implements EnvelopeFacts {
   readonly spec: OpSpec;
   readonly spanName: string;
   generation = -1;
-  mode: "none" | "raw" = "none";
+  mode: CaptureMode = "none";
+  /** How content is rendered: undefined in none mode (nothing captured) and raw mode (as is). */
+  policy: ContentPolicy | undefined = undefined;
   logs = true;
   errorStack = true;
   previewLength = 200;
@@ -45,8 +48,8 @@ export class Coating implements EnvelopeFacts {
   refresh(): void {
     if (this.generation === state.generation) return;
     const settings = state.settings;
-    const declared: CaptureMode = settings.captureFromEnv ?? this.options.capture ?? settings.captureDefault;
-    this.mode = effectiveMode(declared);
+    this.mode = settings.captureFromEnv ?? parseCaptureMode(this.options.capture, "a coat() capture option") ?? settings.captureDefault;
+    this.policy = policyFor(this.mode);
     this.logs = settings.logs;
     this.errorStack = this.options.errorStack ?? settings.errorStack;
     this.previewLength = settings.previewLength;

@@ -20,11 +20,13 @@ export function emitRecord(
   ctx: Context,
 ): void {
   attributes[AotpKey.KIND] = kind;
+  const body = envelope(kind, ids, facts, payload);
+  state.own.bodies.add(body);
   state.logger.emit({
     eventName: kind,
     severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,
     severityText: error ? "ERROR" : "INFO",
-    body: envelope(kind, ids, facts, payload),
+    body,
     attributes: attributes as AnyValueMap,
     context: ctx,
   });

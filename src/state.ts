@@ -5,6 +5,9 @@ import type { Logger, LoggerProvider } from "@opentelemetry/api-logs";
 import { logs } from "@opentelemetry/api-logs";
 import type { CaptureMode } from "./capture/modes.js";
 import { parseCaptureMode } from "./capture/modes.js";
+import type { ContentPolicy } from "./capture/policy.js";
+import { createPolicy } from "./capture/policy.js";
+import type { RedactionRules } from "./capture/secrets.js";
 import type { Identity } from "./identity.js";
 import { identityFromEnv } from "./identity.js";
 import { FRAMEWORK, VERSION } from "./version.js";
@@ -13,7 +16,9 @@ import { FRAMEWORK, VERSION } from "./version.js";
 export interface CoatSettings {
   /** `ENVPOD_COAT_CAPTURE`: wins over every option. */
   captureFromEnv: CaptureMode | undefined;
-  /** register()'s `capture` option. */
+  /** register()'s `capture` option, when given. */
+  captureOption: CaptureMode | undefined;
+  /** The mode of coat()'s own records when neither the env nor the wrapper sets one. */
   captureDefault: CaptureMode;
   /** `ENVPOD_COAT_PREVIEW_LEN`, else the option, else 200: cap of each captured string. */
   previewLength: number;
@@ -23,6 +28,10 @@ export interface CoatSettings {
   errorStack: boolean;
   /** A claimed identity, when the embedding runtime provides one. */
   claimId: string | undefined;
+  /** Extra redaction rules (register()'s `redact` option). */
+  redaction: RedactionRules | undefined;
+  /** `ENVPOD_COAT_HASH_KEY`, else the option: makes hash-mode digests keyed (HMAC-SHA256). */
+  hashKey: string | undefined;
 }
 
 interface CoatState {
@@ -32,6 +41,10 @@ interface CoatState {
   identity: Identity;
   tracer: Tracer;
   logger: Logger;
+  /** Content policies per mode for the current settings, built on first use. */
+  policies: Map<CaptureMode, ContentPolicy>;
+  /** Spans and log bodies coat made itself: their content is already rendered per mode. */
+  own: { spans: WeakSet<object>; events: WeakSet<object>; bodies: WeakSet<object> };
 }
 
 export const DEFAULT_PREVIEW_LENGTH = 200;
@@ -39,11 +52,14 @@ export const DEFAULT_PREVIEW_LENGTH = 200;
 export function settingsFromEnv(env: Environment = process.env): CoatSettings {
   return {
     captureFromEnv: parseCaptureMode(env.ENVPOD_COAT_CAPTURE, "ENVPOD_COAT_CAPTURE"),
+    captureOption: undefined,
     captureDefault: "none",
     previewLength: parsePreviewLength(env.ENVPOD_COAT_PREVIEW_LEN) ?? DEFAULT_PREVIEW_LENGTH,
     logs: true,
     errorStack: true,
     claimId: undefined,
+    redaction: undefined,
+    hashKey: env.ENVPOD_COAT_HASH_KEY || undefined,
   };
 }
 
@@ -65,6 +81,8 @@ function createState(): CoatState {
     generation: 0,
     tracer: trace.getTracer(FRAMEWORK, VERSION),
     logger: logs.getLogger(FRAMEWORK, VERSION),
+    policies: new Map(),
+    own: { spans: new WeakSet(), events: new WeakSet(), bodies: new WeakSet() },
   };
 }
 
@@ -83,7 +101,24 @@ export function useProviders(tracerProvider: TracerProvider | undefined, loggerP
 export function updateSettings(settings: CoatSettings, env: Environment = process.env): void {
   state.settings = settings;
   state.identity = identityFromEnv(settings.claimId, env);
+  state.policies = new Map();
   state.generation++;
+}
+
+/** The process-wide mode: ENVPOD_COAT_CAPTURE, else register()'s option, else none. */
+export function processMode(): CaptureMode {
+  return state.settings.captureFromEnv ?? state.settings.captureDefault;
+}
+
+/** The policy that renders content in `mode`; undefined for none and raw, which need none. */
+export function policyFor(mode: CaptureMode): ContentPolicy | undefined {
+  if (mode === "none" || mode === "raw") return undefined;
+  let policy = state.policies.get(mode);
+  if (policy === undefined) {
+    policy = createPolicy(mode, state.settings.redaction, state.settings.hashKey);
+    state.policies.set(mode, policy);
+  }
+  return policy;
 }
 
 export function currentIdentity(): Identity {

@@ -3,7 +3,6 @@ import { context, trace } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import type { CoatCall } from "./call.js";
 import { captureValue } from "./capture/content.js";
-import { effectiveMode } from "./capture/modes.js";
 import type { EnvelopeFacts, RecordIds } from "./dialects/envpod.js";
 import { idAttributes } from "./dialects/envpod.js";
 import { AOTP_SPEC, AotpKey, EnvpodKey } from "./dialects/keys.js";
@@ -13,7 +12,7 @@ import { FREE_EVENT_KIND } from "./ops.js";
 import { claimKind } from "./identity.js";
 import { reportOnce } from "./report.js";
 import { scopeOf } from "./scope.js";
-import { state } from "./state.js";
+import { policyFor, processMode, state } from "./state.js";
 
 /**
  * Records intermediate state from inside a wrapped call: a span event on the active coat span
@@ -27,7 +26,7 @@ export function tie(name: string, data?: unknown): void {
     if (call !== undefined && call.event(String(name), data)) return;
     const settings = state.settings;
     if (!settings.logs) return;
-    const mode = effectiveMode(settings.captureFromEnv ?? settings.captureDefault);
+    const mode = processMode();
     const spanContext = trace.getSpanContext(ctx);
     const ids: RecordIds = {
       sessionId: scope.sessionId,
@@ -50,8 +49,8 @@ export function tie(name: string, data?: unknown): void {
     };
     idAttributes(ids, identity, attributes);
     const payload: AnyValueMap = { event: String(name) };
-    if (mode === "raw" && data !== undefined) {
-      const captured = captureValue(data, settings.previewLength, settings.errorStack);
+    if (mode !== "none" && data !== undefined) {
+      const captured = captureValue(data, settings.previewLength, settings.errorStack, policyFor(mode));
       attributes[EnvpodKey.TIE_DATA] = captured.text;
       payload.preview = { data: captured.preview } as AnyValueMap;
     }

@@ -80,19 +80,28 @@ describe("register()", () => {
     expect(spans.find((s) => s.name === "unshown")!.attributes[SC.INPUT_VALUE]).toBeUndefined();
   });
 
-  it("reports an unknown capture mode and a mode that is not implemented yet, and captures nothing for them", async () => {
+  it("reports unknown capture modes (env and wrapper) and ignores them: the next source decides", async () => {
     receiver.reset();
     warnings.length = 0;
     const t = register({ ...endpoints({ ENVPOD_COAT_CAPTURE: "loud" }) });
-    coat(Op.TOOL, { capture: "redacted" }, function careful(x: string) {
+    coat(Op.TOOL, { capture: "summary" }, function careful(x: string) {
       return x;
     })("content-XYZ");
+    coat(Op.TOOL, { capture: "everything" as never }, function sloppy(x: string) {
+      return x;
+    })("content-ABC");
     await t.shutdown();
-    const [span] = await receiver.waitForSpans(1);
-    expect(span!.attributes["envpod.capture.mode"]).toBe("none");
+    const spans = await receiver.waitForSpans(2);
+    const careful = spans.find((s) => s.name === "careful")!;
+    const sloppy = spans.find((s) => s.name === "sloppy")!;
+    expect(careful.attributes["envpod.capture.mode"]).toBe("summary");
+    expect(careful.attributes["input.value"]).toBe("string(11)");
+    expect(sloppy.attributes["envpod.capture.mode"]).toBe("none");
+    expect(sloppy.attributes["input.value"]).toBeUndefined();
     expect(receiver.allWireText()).not.toContain("content-XYZ");
+    expect(receiver.allWireText()).not.toContain("content-ABC");
     expect(warnings.some((w) => w.includes("ENVPOD_COAT_CAPTURE") && w.includes("loud"))).toBe(true);
-    expect(warnings.some((w) => w.includes("capture mode redacted"))).toBe(true);
+    expect(warnings.some((w) => w.includes("coat() capture option") && w.includes("everything"))).toBe(true);
   });
 
   it("reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the serviceName option wins", async () => {

@@ -1,3 +1,5 @@
+import type { ContentPolicy } from "./policy.js";
+import { scrubForCap } from "./policy.js";
 import type { JsonValue } from "./snapshot.js";
 import { snapshot, truncateString } from "./snapshot.js";
 
@@ -10,14 +12,33 @@ export interface Captured {
   readonly preview: JsonValue;
 }
 
-/** Renders a value for raw capture. Never throws: the snapshot is JSON-safe by construction. */
-export function captureValue(value: unknown, previewLength: number, errorStack: boolean): Captured {
+/**
+ * Renders a value as the capture mode allows: as is (no policy), redacted, hashed or summarised.
+ * Never throws: the snapshot is JSON-safe by construction.
+ */
+export function captureValue(value: unknown, previewLength: number, errorStack: boolean, policy?: ContentPolicy): Captured {
   if (typeof value === "string") {
-    const text = truncateString(value, previewLength);
+    const text = renderText(value, previewLength, policy);
     return { text, isJson: false, preview: text };
   }
-  const preview = snapshot(value, { maxStringLength: previewLength, errorStack });
+  const preview = snapshot(value, { maxStringLength: previewLength, errorStack, policy });
+  // A digest or a summary standing for the whole value reads as text, like a string argument's.
+  if (typeof preview === "string" && (policy?.mode === "hash" || policy?.mode === "summary")) return { text: preview, isJson: false, preview };
   return { text: JSON.stringify(preview), isJson: true, preview };
+}
+
+/** One piece of text (a message, a stack, a streamed reply) as the mode allows, capped at `max`. */
+export function renderText(s: string, max: number, policy: ContentPolicy | undefined): string {
+  switch (policy?.mode) {
+    case "redacted":
+      return truncateString(scrubForCap(policy.scrubber, s, max), max);
+    case "hash":
+      return policy.digest(JSON.stringify(s));
+    case "summary":
+      return `string(${s.length})`;
+    default:
+      return truncateString(s, max);
+  }
 }
 
 /** Arguments as captured: a single argument stands for itself, several become an array. */

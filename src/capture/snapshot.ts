@@ -26,9 +26,21 @@
  *   is cut to what is left; containers stop and append their "[+N more]" marker. The overshoot is
  *   ~25 chars per open container level plus one string, i.e. < 512 at the default maxDepth.
  * - Anything that throws → "[Unserializable]" for that node.
+ *
+ * With a policy (markers above carry no content and stay as they are):
+ * - redacted: strings are scrubbed of secrets before they are cut; the value of a sensitive key
+ *   (password, api_key, authorization …) becomes "[REDACTED]" without being looked at.
+ * - hash: every leaf becomes digest(JSON text of the leaf as rendered above, strings uncut);
+ *   error names stay readable.
+ * - summary: "string(N)" (N = full length), "number", "boolean", "null", "bigint", "symbol",
+ *   "function", "date", "regexp", "array(N)", "map(N)", "set(N)"; objects keep their keys;
+ *   error names stay readable.
  */
 import { Buffer } from "node:buffer";
 import { types } from "node:util";
+import type { ContentPolicy } from "./policy.js";
+import { scrubForCap } from "./policy.js";
+import { REDACTED } from "./secrets.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -39,6 +51,8 @@ export interface SnapshotLimits {
   maxItems: number; // array items (default 64)
   maxTotal: number; // approximate budget of output characters (default 16384)
   errorStack: boolean; // include Error stacks, capped at 4 × maxStringLength (default true)
+  /** Renders content for the redacted, hash or summary mode (see below); absent = as is. */
+  policy?: ContentPolicy;
 }
 
 export const DEFAULT_LIMITS: Readonly<SnapshotLimits> = Object.freeze({
@@ -107,6 +121,17 @@ function jsonLength(s: string): number {
   return n;
 }
 
+/** A string data property of `o` or its prototype chain; never runs a getter or a Proxy trap. */
+export function readStringProperty(o: unknown, key: string): string | undefined {
+  if (o === null || (typeof o !== "object" && typeof o !== "function") || types.isProxy(o)) return undefined;
+  try {
+    const value = lookup(o, key, false);
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Data value of `key` on `o` (or its prototype chain), ACCESSOR for a getter, ABSENT if missing. */
 function lookup(o: object, key: string, ownOnly: boolean): unknown {
   for (let p: object | null = o, i = 0; p !== null && i < 64; p = Object.getPrototypeOf(p), i++) {
@@ -132,11 +157,33 @@ function put(out: { [k: string]: JsonValue }, key: string, value: JsonValue): vo
   else out[key] = value;
 }
 
+type Leaf = "number" | "boolean" | "null" | "bigint" | "symbol" | "function" | "date" | "regexp";
+
 class Walker {
   private left: number;
   private readonly ancestors: object[] = [];
+  private readonly policy: ContentPolicy | undefined;
   constructor(private readonly lim: SnapshotLimits) {
     this.left = lim.maxTotal;
+    const mode = lim.policy?.mode;
+    this.policy = mode === "redacted" || mode === "hash" || mode === "summary" ? lim.policy : undefined;
+  }
+
+  /** A non-string leaf (`json` = its rendering as is): kept, digested or summarised. */
+  private leafOf(type: Leaf, json: JsonValue): JsonValue {
+    const policy = this.policy;
+    if (policy === undefined || policy.mode === "redacted") return json;
+    if (policy.mode === "summary") return this.fixed(type);
+    return this.fixed(policy.digest(JSON.stringify(json)));
+  }
+
+  /** A string leaf with user content, rendered per mode. */
+  private text(s: string, max = this.lim.maxStringLength): string {
+    const policy = this.policy;
+    if (policy === undefined) return this.emit(this.clip(s, max));
+    if (policy.mode === "redacted") return this.emit(this.clip(scrubForCap(policy.scrubber, s, max), max));
+    if (policy.mode === "summary") return this.fixed(`string(${s.length})`);
+    return this.fixed(policy.digest(JSON.stringify(s)));
   }
 
   node(v: unknown, depth: number): JsonValue {
@@ -174,31 +221,35 @@ class Walker {
     if (this.left <= 0) return this.fixed(TRUNCATED);
     switch (typeof v) {
       case "string":
-        return this.emit(this.clip(v));
+        return this.text(v);
       case "number":
+        if (this.policy !== undefined) return this.leafOf("number", Number.isFinite(v) ? (v === 0 ? 0 : v) : String(v));
         if (!Number.isFinite(v)) return this.fixed(String(v));
         this.left -= String(v).length;
         return v === 0 ? 0 : v;
       case "boolean":
         this.left -= 5;
-        return v;
+        return this.policy === undefined ? v : this.leafOf("boolean", v);
       case "undefined":
         return this.fixed("[undefined]");
       case "bigint":
         if (v >= HUGE_BIGINT || v <= -HUGE_BIGINT) return this.fixed("[BigInt(huge)]");
+        if (this.policy !== undefined && this.policy.mode !== "redacted") return this.leafOf("bigint", `${v.toString()}n`);
         return this.emit(`${this.clip(v.toString())}n`);
       case "symbol":
+        if (this.policy !== undefined && this.policy.mode !== "redacted") return this.leafOf("symbol", `Symbol(${symbolDesc.call(v) ?? ""})`);
         return this.emit(`Symbol(${this.clip(symbolDesc.call(v) ?? "")})`);
       case "function": {
         if (types.isProxy(v)) return this.fixed("[Proxy]");
         const d = Object.getOwnPropertyDescriptor(v, "name");
         const name = d && typeof d.value === "string" && d.value !== "" ? d.value : "anonymous";
+        if (this.policy !== undefined && this.policy.mode !== "redacted") return this.leafOf("function", `[Function ${name}]`);
         return this.emit(`[Function ${this.clip(name)}]`);
       }
     }
     if (v === null) {
       this.left -= 4;
-      return null;
+      return this.policy === undefined ? null : this.leafOf("null", null);
     }
     return this.object(v as object, depth);
   }
@@ -215,13 +266,14 @@ class Walker {
       if (leaf !== undefined) return leaf;
     }
     if (this.ancestors.includes(v)) return this.fixed("[Circular]");
+    if (isArray && this.policy?.mode === "summary") return this.fixed(`array(${(v as unknown[]).length})`);
     if (depth > this.lim.maxDepth) return this.fixed(isArray ? `[Array(${(v as unknown[]).length})]` : "[Object]");
     this.ancestors.push(v);
     let out: JsonValue;
     if (isArray) out = this.array(v as unknown[], depth);
     else if (plain) out = this.plain(v, depth);
-    else if (types.isMap(v)) out = { "[Map]": this.collection(mapSize.call(v), mapEntries.call(v), mapIterNext, true, depth) };
-    else if (types.isSet(v)) out = { "[Set]": this.collection(setSize.call(v), setValues.call(v), setIterNext, false, depth) };
+    else if (types.isMap(v)) out = this.policy?.mode === "summary" ? this.fixed(`map(${mapSize.call(v)})`) : { "[Map]": this.collection(mapSize.call(v), mapEntries.call(v), mapIterNext, true, depth) };
+    else if (types.isSet(v)) out = this.policy?.mode === "summary" ? this.fixed(`set(${setSize.call(v)})`) : { "[Set]": this.collection(setSize.call(v), setValues.call(v), setIterNext, false, depth) };
     else if (types.isNativeError(v) || inherits(v, Error.prototype)) out = this.error(v, depth);
     else out = this.plain(v, depth);
     this.ancestors.pop();
@@ -232,9 +284,9 @@ class Walker {
   private leaf(v: object, depth: number): JsonValue | undefined {
     if (types.isDate(v)) {
       const t = dateTime.call(v);
-      return this.fixed(t !== t ? "Invalid Date" : dateIso.call(v));
+      return this.leafOf("date", this.fixed(t !== t ? "Invalid Date" : dateIso.call(v)));
     }
-    if (types.isRegExp(v)) return this.emit(this.clip(regexpToString.call(v)));
+    if (types.isRegExp(v)) return this.policy === undefined || this.policy.mode === "redacted" ? this.text(regexpToString.call(v)) : this.leafOf("regexp", regexpToString.call(v));
     if (types.isArrayBufferView(v)) {
       if (types.isDataView(v)) return this.fixed(`[DataView(${dvLength.call(v)})]`);
       return this.fixed(`[${inherits(v, Buffer.prototype) ? "Buffer" : taName.call(v)}(${taLength.call(v)})]`);
@@ -274,7 +326,7 @@ class Walker {
       if (r.done) break;
       this.left -= pairs ? 4 : 1;
       const e = r.value as [unknown, unknown];
-      out.push(pairs ? [this.node(e[0], depth + 1), this.node(e[1], depth + 1)] : this.node(r.value, depth + 1));
+      out.push(pairs ? [this.node(e[0], depth + 1), this.sensitive(e[0]) ? this.fixed(REDACTED) : this.node(e[1], depth + 1)] : this.node(r.value, depth + 1));
     }
     if (i < size) out.push(this.fixed(`[+${size - i} more]`));
     return out;
@@ -288,12 +340,13 @@ class Walker {
     this.left -= 2;
     let i = 0;
     for (; i < shown && this.left > 0; i++) {
-      const key = this.emit(this.clip(keys[i]!));
+      const own = keys[i]!;
+      const key = this.policy?.mode === "redacted" ? this.emit(this.clip(this.policy.scrubber.scrub(own))) : this.emit(this.clip(own));
       this.left -= 2;
       let value: JsonValue;
       try {
-        const d = Object.getOwnPropertyDescriptor(o, keys[i]!);
-        value = d === undefined ? this.fixed("[undefined]") : "value" in d ? this.node(d.value, depth + 1) : this.fixed(GETTER);
+        const d = Object.getOwnPropertyDescriptor(o, own);
+        value = d === undefined ? this.fixed("[undefined]") : this.sensitive(own) ? this.fixed(REDACTED) : "value" in d ? this.node(d.value, depth + 1) : this.fixed(GETTER);
       } catch {
         value = this.fixed(THROWS);
       }
@@ -303,12 +356,19 @@ class Walker {
     return out;
   }
 
+  /** In redacted mode: a key whose value must not be looked at. */
+  private sensitive(key: unknown): boolean {
+    return this.policy?.mode === "redacted" && typeof key === "string" && this.policy.scrubber.isSensitiveKey(key);
+  }
+
   private error(e: object, depth: number): JsonValue {
     this.left -= 20;
     const name = lookup(e, "name", false);
     const message = lookup(e, "message", false);
+    // The error type is not content (none mode keeps it too): readable in every mode.
+    const readableName = typeof name === "string" && this.policy !== undefined && this.policy.mode !== "redacted";
     const out: { [k: string]: JsonValue } = {
-      name: name === ABSENT ? this.fixed("Error") : this.field(name, depth),
+      name: name === ABSENT ? this.fixed("Error") : readableName ? this.emit(this.clip(name as string)) : this.field(name, depth),
       message: message === ABSENT ? this.fixed("") : this.field(message, depth),
     };
     for (const key of ["stack", "code", "cause", "errors"]) {
@@ -324,7 +384,7 @@ class Walker {
       // stack and code are noise when undefined; an explicit own cause/errors stays visible.
       if (v === ABSENT || (v === undefined && !ownOnly)) continue;
       this.left -= key.length + 4;
-      out[key] = key === "stack" && typeof v === "string" ? this.emit(this.clip(v, this.lim.maxStringLength * 4)) : this.field(v, depth);
+      out[key] = key === "stack" && typeof v === "string" ? this.text(v, this.lim.maxStringLength * 4) : this.field(v, depth);
     }
     return out;
   }
@@ -350,6 +410,7 @@ function resolveLimits(limits: Partial<SnapshotLimits> | undefined): SnapshotLim
     if (typeof v === "number" && v >= 0) out[k] = v;
   }
   if (typeof limits.errorStack === "boolean") out.errorStack = limits.errorStack;
+  if (limits.policy !== undefined) out.policy = limits.policy;
   return out;
 }
 

@@ -3,12 +3,21 @@ import type { Attributes } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CaptureMode } from "../capture/modes.js";
+import type { RedactionRules } from "../capture/secrets.js";
 import type { OtlpProtocol } from "./env.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
-  /** Default capture mode; ENVPOD_COAT_CAPTURE wins, then a wrapper's own option, then this. */
+  /**
+   * Capture mode; ENVPOD_COAT_CAPTURE wins, then a wrapper's own option, then this. Set (here or
+   * by the env), it is enforced on every span and log record of the process; unset, coat's own
+   * records capture nothing and other libraries' keep their content with secrets scrubbed.
+   */
   capture?: CaptureMode;
+  /** Your own sensitive keys, value patterns and a last-word callback for the scrubber. */
+  redact?: RedactionRules;
+  /** Key for hash-mode digests (HMAC-SHA256); ENVPOD_COAT_HASH_KEY wins. Without one: plain SHA-256. */
+  hashKey?: string;
   /** Cap of each captured string; ENVPOD_COAT_PREVIEW_LEN wins. Default 200. */
   previewLength?: number;
   /** Emit AOT log records beside spans (default true). */

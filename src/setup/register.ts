@@ -10,6 +10,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trac
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../state.js";
 import { resolveDestinations } from "./destinations.js";
+import { logPipeline, spanPipeline } from "./processors.js";
 import { batchLogSettings } from "./env.js";
 import type { RegisterOptions } from "./options.js";
 import { applySettings } from "./settings.js";
@@ -49,12 +50,12 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   const destinations = resolveDestinations(options, env, { spans: true, logs: true });
   const tracerProvider = new BasicTracerProvider({
     resource,
-    spanProcessors: [...destinations.spans.map((exporter) => new BatchSpanProcessor(exporter)), ...(options.spanProcessors ?? [])],
+    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor(exporter))), ...(options.spanProcessors ?? [])],
   });
   const batch = batchLogSettings(env);
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [...destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), ...(options.logRecordProcessors ?? [])],
+    processors: [logPipeline(destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch }))), ...(options.logRecordProcessors ?? [])],
   });
 
   const contextManager = new AsyncLocalStorageContextManager();

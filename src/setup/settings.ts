@@ -1,12 +1,18 @@
 import type { Environment } from "../environment.js";
 import { parseCaptureMode } from "../capture/modes.js";
+import { createScrubber } from "../capture/secrets.js";
 import { parsePreviewLength, settingsFromEnv, updateSettings } from "../state.js";
 import type { CoatSetupOptions } from "./options.js";
 
 /** Applies the options to what coat() records, the environment winning where the design says so. */
 export function applySettings(options: CoatSetupOptions, env: Environment): void {
+  // Bad rules are a configuration error: thrown here, at startup, never later on a hot path.
+  if (options.redact !== undefined) createScrubber(options.redact);
   const settings = settingsFromEnv(env);
-  settings.captureDefault = parseCaptureMode(options.capture, "the capture option") ?? "none";
+  settings.redaction = options.redact;
+  settings.hashKey ??= options.hashKey || undefined;
+  settings.captureOption = parseCaptureMode(options.capture, "the capture option");
+  settings.captureDefault = settings.captureOption ?? "none";
   if (env.ENVPOD_COAT_PREVIEW_LEN === undefined || parsePreviewLength(env.ENVPOD_COAT_PREVIEW_LEN) === undefined) {
     settings.previewLength = parsePreviewLength(options.previewLength) ?? settings.previewLength;
   }

@@ -1,0 +1,82 @@
+import type { CaptureMode } from "./modes.js";
+import type { ContentPolicy } from "./policy.js";
+import { REDACTED } from "./secrets.js";
+import type { Scrubber } from "./secrets.js";
+import type { JsonValue } from "./snapshot.js";
+import { snapshot } from "./snapshot.js";
+import { isContentKey } from "./content-keys.js";
+
+/** What the processors apply to records they did not render themselves. Never built for raw. */
+export interface Enforcement {
+  readonly mode: Exclude<CaptureMode, "raw">;
+  readonly scrubber: Scrubber;
+  /** Scrubs structured values (log bodies and map attributes) whatever the mode. */
+  readonly redacting: ContentPolicy;
+  /** Renders content in the redacted, hash and summary modes; undefined in none. */
+  readonly content: ContentPolicy | undefined;
+}
+
+/** Returned where a value must not leave at all. */
+export const DROP: unique symbol = Symbol("drop");
+
+// Third-party content keeps its full length: only the mode decides what of it leaves.
+const WHOLE = { maxStringLength: 2 ** 30, maxTotal: 2 ** 30, maxKeys: 2 ** 20, maxItems: 2 ** 20, maxDepth: 32 };
+
+/**
+ * One attribute (or log body) as the rules allow: the same value when nothing applies, a new
+ * value, or DROP. `rendered` says the value is coat's own content, already rendered per mode.
+ */
+export function enforceValue(key: string, value: unknown, e: Enforcement, rendered: boolean): unknown {
+  if (e.scrubber.isSensitiveKey(key)) return REDACTED;
+  if (!rendered && isContentKey(key)) return enforceContent(value, e);
+  return scrubValue(value, e);
+}
+
+/** Content (a message, a prompt, a log body) in the enforced mode. */
+export function enforceContent(value: unknown, e: Enforcement): unknown {
+  const policy = e.content;
+  if (policy === undefined) return DROP;
+  if (policy.mode === "redacted") return scrubValue(value, e);
+  if (typeof value === "string") return contentText(value, policy);
+  if (Array.isArray(value) && policy.mode === "hash") return value.map((item) => (typeof item === "string" ? contentText(item, policy) : render(item, policy)));
+  return render(value, policy);
+}
+
+/** Secrets out of a value that is not content: strings, string arrays, maps. */
+export function scrubValue(value: unknown, e: Enforcement): unknown {
+  if (typeof value === "string") return e.scrubber.scrub(value);
+  if (value === null || typeof value !== "object" || ArrayBuffer.isView(value)) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = typeof item === "string" ? e.scrubber.scrub(item) : item !== null && typeof item === "object" ? render(item, e.redacting) : item;
+      if (next !== item) (out ??= value.slice())[i] = next;
+    }
+    return out ?? value;
+  }
+  return render(value, e.redacting);
+}
+
+/** Content text in hash or summary mode: JSON text keeps its shape, other text is one leaf. */
+function contentText(s: string, policy: ContentPolicy): string {
+  const parsed = parseJsonContainer(s);
+  if (parsed !== undefined) return JSON.stringify(render(parsed, policy));
+  return policy.mode === "hash" ? policy.digest(JSON.stringify(s)) : `string(${s.length})`;
+}
+
+function render(value: unknown, policy: ContentPolicy): JsonValue {
+  return snapshot(value, { ...WHOLE, policy });
+}
+
+function parseJsonContainer(s: string): unknown {
+  let i = 0;
+  while (i < s.length && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 10 || s.charCodeAt(i) === 13 || s.charCodeAt(i) === 9)) i++;
+  const c = s.charCodeAt(i);
+  if (c !== 123 && c !== 91) return undefined;
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}

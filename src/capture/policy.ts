@@ -1,0 +1,27 @@
+import type { CaptureMode } from "./modes.js";
+import type { Digest } from "./digest.js";
+import { createDigest } from "./digest.js";
+import type { RedactionRules, Scrubber } from "./secrets.js";
+import { createScrubber } from "./secrets.js";
+
+/** How content is rendered in a mode that is neither none nor raw: the rules it needs, built once. */
+export interface ContentPolicy {
+  readonly mode: CaptureMode;
+  readonly scrubber: Scrubber;
+  readonly digest: Digest;
+}
+
+export function createPolicy(mode: CaptureMode, rules: RedactionRules | undefined, hashKey: string | undefined): ContentPolicy {
+  return { mode, scrubber: createScrubber(rules), digest: createDigest(hashKey) };
+}
+
+/** Strings past this many UTF-16 units beyond the cap are not scanned: they are cut off anyway. */
+export const SCRUB_WINDOW = 8192;
+
+/**
+ * Scrubs a string that will be cut to `max` units. Scrubbing comes first, on a window reaching
+ * past the cut, so a secret straddling the cut is still recognised whole.
+ */
+export function scrubForCap(scrubber: Scrubber, s: string, max: number): string {
+  return scrubber.scrub(s.length > max + SCRUB_WINDOW ? s.slice(0, max + SCRUB_WINDOW) : s);
+}

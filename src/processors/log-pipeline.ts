@@ -1,0 +1,29 @@
+import type { Context } from "@opentelemetry/api";
+import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
+
+/**
+ * The rewriting log processors (capture, then seal), then the ones that export, as one processor:
+ * the order is fixed whatever list it is put in, and at shutdown the stages stop first, so what
+ * they still emit (a final checkpoint) reaches the exporters.
+ */
+export class LogPipeline implements LogRecordProcessor {
+  constructor(
+    private readonly stages: readonly LogRecordProcessor[],
+    private readonly exporting: readonly LogRecordProcessor[],
+  ) {}
+
+  onEmit(record: SdkLogRecord, context?: Context): void {
+    for (const stage of this.stages) stage.onEmit(record, context);
+    for (const processor of this.exporting) processor.onEmit(record, context);
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.stages.map((stage) => stage.forceFlush()));
+    await Promise.all(this.exporting.map((processor) => processor.forceFlush()));
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all(this.stages.map((stage) => stage.shutdown()));
+    await Promise.all(this.exporting.map((processor) => processor.shutdown()));
+  }
+}

@@ -1,0 +1,60 @@
+import type { Context } from "@opentelemetry/api";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { WritableSpan } from "./writable-span.js";
+import { SpanCopy } from "./writable-span.js";
+
+/** A processor that rewrites spans before anything exports them (capture, then seal). */
+export interface SpanStage {
+  /** Rewrites `span` in place; `original` is the SDK's span when `span` is a copy of it. */
+  prepare(span: WritableSpan, original: object): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The rewriting stages, then the processors that export, as one processor. On sdk-trace-base
+ * 2.3.0 and later the stages rewrite the span in onEnding; an older SDK never calls onEnding,
+ * so the stages rewrite a copy in onEnd, the processors after them get onEnding on that copy,
+ * and only the copy is exported.
+ */
+export class SpanPipeline implements SpanProcessor {
+  private readonly prepared = new WeakSet<object>();
+
+  constructor(
+    private readonly stages: readonly SpanStage[],
+    private readonly exporting: readonly SpanProcessor[],
+  ) {}
+
+  onStart(span: Span, parentContext: Context): void {
+    for (const processor of this.exporting) processor.onStart(span, parentContext);
+  }
+
+  onEnding(span: Span): void {
+    for (const stage of this.stages) stage.prepare(span, span);
+    this.prepared.add(span);
+    for (const processor of this.exporting) processor.onEnding?.(span);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    let out: ReadableSpan = span;
+    if (!this.prepared.has(span)) {
+      const copy = new SpanCopy(span);
+      for (const stage of this.stages) stage.prepare(copy, span);
+      // The processors after us get the onEnding the SDK never called, on the copy.
+      for (const processor of this.exporting) processor.onEnding?.(copy as unknown as Span);
+      out = copy;
+    }
+    for (const processor of this.exporting) processor.onEnd(out);
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all(this.stages.map((stage) => stage.forceFlush()));
+    await Promise.all(this.exporting.map((processor) => processor.forceFlush()));
+  }
+
+  /** Stages first: what they still emit at shutdown (a final checkpoint) must reach the exporters. */
+  async shutdown(): Promise<void> {
+    await Promise.all(this.stages.map((stage) => stage.shutdown()));
+    await Promise.all(this.exporting.map((processor) => processor.shutdown()));
+  }
+}

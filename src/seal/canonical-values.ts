@@ -1,8 +1,10 @@
 /**
  * Canonical AnyValues and attribute lists from the SDK's JavaScript values, typed exactly as
- * @opentelemetry/otlp-transformer's toAnyValue() types them on the wire: a number is an intValue
- * when Number.isInteger, else a doubleValue; a Uint8Array is bytes; an array is an arrayValue;
- * another non-null object is a kvlistValue of its own enumerable keys; anything else is empty.
+ * @opentelemetry/otlp-transformer types them on the protobuf wire (writeAnyValue): a number is an
+ * intValue when it is an integer within int64, else a doubleValue; a Uint8Array is bytes; an array
+ * is an arrayValue; another non-null object is a kvlistValue of its own enumerable keys; anything
+ * else is empty. (Its JSON path differs only for integers beyond int64, which it writes as intValue
+ * numbers; the verifier reads those back as doubles.)
  */
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 
@@ -11,7 +13,7 @@ export function anyValueText(value: unknown): string {
     case "string":
       return `{"stringValue":${jsonText(value)}}`;
     case "number":
-      return Number.isInteger(value) ? `{"intValue":"${intText(value)}"}` : `{"doubleValue":${doubleText(value)}}`;
+      return isInt64(value) ? `{"intValue":"${intText(value)}"}` : `{"doubleValue":${doubleText(value)}}`;
     case "boolean":
       return value ? '{"boolValue":true}' : '{"boolValue":false}';
     case "object":
@@ -22,6 +24,14 @@ export function anyValueText(value: unknown): string {
     default:
       return "{}";
   }
+}
+
+const INT64_MIN = -(2 ** 63);
+const INT64_END = 2 ** 63;
+
+/** Whether a JS number travels as an OTLP intValue. */
+export function isInt64(value: number): boolean {
+  return Number.isInteger(value) && value >= INT64_MIN && value < INT64_END;
 }
 
 /**

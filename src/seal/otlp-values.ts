@@ -5,7 +5,7 @@
  * names, NaN and Infinity as strings). Each function gives the text canonical-sdk.ts gives for the
  * same value before it left the process.
  */
-import { compareUtf16 } from "./canonical-values.js";
+import { compareUtf16, isInt64 } from "./canonical-values.js";
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 
 export type Json = Record<string, unknown>;
@@ -106,7 +106,11 @@ export function otlpAnyValueText(value: unknown): string {
     if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
     return x ? '{"boolValue":true}' : '{"boolValue":false}';
   }
-  if ((x = field(v, "intValue", "int_value")) !== undefined) return `{"intValue":"${int64Text(x, "intValue")}"}`;
+  if ((x = field(v, "intValue", "int_value")) !== undefined) {
+    // The JS SDK's JSON writes integers beyond int64 as intValue numbers; on the protobuf wire they are doubles.
+    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) return `{"doubleValue":${doubleText(x)}}`;
+    return `{"intValue":"${int64Text(x, "intValue")}"}`;
+  }
   if ("doubleValue" in v || "double_value" in v) return `{"doubleValue":${doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue")}}`;
   if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) {
     return `{"bytesValue":"${Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64")}"}`;

@@ -38,6 +38,8 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
   }
 
   onEmit(record: SdkLogRecord, context?: Context): void {
+    // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
+    if (this.sealer.isClosed) return;
     try {
       if (this.sealer.seal(record.attributes as Record<string, unknown>, () => canonicalLogRecord(record))) this.resource = record.resource;
     } catch (error) {

@@ -43,6 +43,7 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    if (this.sealer.isClosed) return;
     for (const processor of this.next) {
       try {
         processor.onStart(span, parentContext);
@@ -53,6 +54,8 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   onEnding(span: Span): void {
+    // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
+    if (this.sealer.isClosed) return;
     // Export processors drop unsampled spans: sealing one would leave a gap in the chain.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
       try {
@@ -71,6 +74,7 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
+    if (this.sealer.isClosed) return;
     this.forwardEnd(span);
     if (this.sealer.checkpointDue) this.sealer.checkpoint(false);
   }

@@ -60,7 +60,9 @@ export class Verification implements RecordSink {
   }
 
   report(): VerifyReport {
-    const chains = [...this.chains].map(([id, { records, malformed }]) => verifyChain(id, records, malformed, this.key));
+    const chains = [...this.chains]
+      .map(([id, { records, malformed }]) => verifyChain(id, records, malformed, this.key))
+      .sort((a, b) => (a.signal !== b.signal ? (a.signal === "spans" ? -1 : 1) : a.service.localeCompare(b.service) || (a.chain < b.chain ? -1 : 1)));
     const unreadable = this.unreadable.map(({ label, reason }) => ({
       kind: "malformed" as const,
       message: `a record cannot be read: ${reason} (${describe(label)})`,

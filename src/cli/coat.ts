@@ -3,11 +3,13 @@ import { readFile } from "node:fs/promises";
 import { VERSION } from "../version.js";
 import { readOtlpLines } from "./otlp-json.js";
 import { renderRecords } from "./show.js";
+import { runVerify, VERIFY_USAGE } from "./verify.js";
 
 const USAGE = `coat ${VERSION} — agent-coat's command line
 
   coat show FILE…     print the spans and log records of OTLP JSON lines files as a tree
                       (the file sink's ENVPOD_COAT_FILE output, or the Collector's file exporter)
+${VERIFY_USAGE}
   coat --version
 `;
 
@@ -28,6 +30,9 @@ async function main(argv: string[]): Promise<number> {
     }
     process.stdout.write(`${renderRecords(spans, logs)}\n`);
     return 0;
+  }
+  if (command === "verify") {
+    return runVerify(rest, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   }
   process.stderr.write(USAGE);
   return command === undefined || command === "help" || command === "--help" ? 0 : 2;

@@ -31,3 +31,21 @@ export const EnvpodKey = {
 
 /** Span event that marks the first chunk of a streamed result (time to first token). */
 export const FIRST_CHUNK_EVENT = "coat.stream.first_chunk";
+
+/**
+ * Hash-chain seal attributes (docs/canonical-form.md). Every sealed span and log record carries
+ * CHAIN, SEQ, PREV and HASH; checkpoint records add CHECKPOINT_FINAL and, when signed, KEY_ID and
+ * SIGNATURE. HASH and SIGNATURE are the only attributes left out of the hashed canonical form.
+ */
+export const SealKey = {
+  CHAIN: "envpod.seal.chain",
+  SEQ: "envpod.seal.seq",
+  PREV: "envpod.seal.prev",
+  HASH: "envpod.seal.hash",
+  CHECKPOINT_FINAL: "envpod.seal.checkpoint.final",
+  KEY_ID: "envpod.seal.key_id",
+  SIGNATURE: "envpod.seal.signature",
+} as const;
+
+/** Name of checkpoint spans and event name of checkpoint log records. */
+export const SEAL_CHECKPOINT_NAME = "envpod.seal.checkpoint";

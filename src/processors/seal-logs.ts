@@ -1,0 +1,81 @@
+import type { Context } from "@opentelemetry/api";
+import { ROOT_CONTEXT } from "@opentelemetry/api";
+import type { Resource } from "@opentelemetry/resources";
+import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
+import { reportOnce } from "../report.js";
+import { canonicalLogRecord } from "../seal/canonical-sdk.js";
+import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
+import type { SealOptions } from "../seal/options.js";
+import { Sealer } from "../seal/sealer.js";
+
+type EnabledOptions = Parameters<NonNullable<LogRecordProcessor["enabled"]>>[0];
+
+export interface SealLogRecordProcessorOptions extends SealOptions {
+  /**
+   * The processors that receive the sealed records and the checkpoints, in order: usually one
+   * BatchLogRecordProcessor per exporter. They are flushed and shut down after the final checkpoint.
+   */
+  next: LogRecordProcessor[];
+}
+
+/**
+ * Seals every log record into this processor's hash chain in onEmit (while the record is still
+ * writable), then hands it to `next`. Put it after any processor that rewrites records.
+ */
+export class SealLogRecordProcessor implements LogRecordProcessor {
+  private readonly next: LogRecordProcessor[];
+  private readonly sealer: Sealer;
+  private resource: Resource | undefined;
+
+  /** Throws SealKeyError when the configured key cannot sign. */
+  constructor(options: SealLogRecordProcessorOptions) {
+    this.next = [...options.next];
+    this.sealer = new Sealer(options, (final) => this.emitCheckpoint(final));
+  }
+
+  get chainId(): string {
+    return this.sealer.chain.id;
+  }
+
+  onEmit(record: SdkLogRecord, context?: Context): void {
+    // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
+    if (this.sealer.isClosed) return;
+    try {
+      if (this.sealer.seal(record.attributes as Record<string, unknown>, () => canonicalLogRecord(record))) this.resource = record.resource;
+    } catch (error) {
+      reportOnce("seal: a log record could not be sealed", error);
+    }
+    this.forward(record, context);
+    if (this.sealer.checkpointDue) this.sealer.checkpoint(false);
+  }
+
+  enabled(options: EnabledOptions): boolean {
+    return this.next.some((processor) => processor.enabled === undefined || processor.enabled(options));
+  }
+
+  async forceFlush(): Promise<void> {
+    this.sealer.checkpoint(false);
+    await Promise.all(this.next.map((processor) => processor.forceFlush()));
+  }
+
+  async shutdown(): Promise<void> {
+    this.sealer.finish();
+    await Promise.all(this.next.map((processor) => processor.shutdown()));
+  }
+
+  private emitCheckpoint(final: boolean): void {
+    const record = new CheckpointLogRecord(this.resource!);
+    this.sealer.sealCheckpoint(record.attributes as Record<string, unknown>, () => canonicalLogRecord(record), final);
+    this.forward(record, ROOT_CONTEXT);
+  }
+
+  private forward(record: SdkLogRecord, context: Context | undefined): void {
+    for (const processor of this.next) {
+      try {
+        processor.onEmit(record, context);
+      } catch (error) {
+        reportOnce("seal: a wrapped log record processor failed in onEmit", error);
+      }
+    }
+  }
+}

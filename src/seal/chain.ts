@@ -1,0 +1,51 @@
+import { createHash, randomBytes } from "node:crypto";
+import { SealKey } from "../dialects/keys.js";
+
+/** `prev` of the first record of every chain. */
+export const GENESIS = "0".repeat(64);
+
+/** SHA-256 of the UTF-8 bytes of `text`, lowercase hex. */
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+/**
+ * One hash chain: a random id per processor (so per signal and process start), the next sequence
+ * number (from 0) and the hash of the last record sealed into it.
+ */
+export class SealChain {
+  readonly id = randomBytes(16).toString("hex");
+  private nextSeq = 0;
+  private head = GENESIS;
+
+  /** Records sealed so far. */
+  get length(): number {
+    return this.nextSeq;
+  }
+
+  /**
+   * Seals one record: writes its chain, seq and prev into `attributes`, hashes its canonical
+   * form (which covers them) and writes the hash. Returns the hash.
+   *
+   * The attributes object is written directly, not through setAttribute(): span and log limits
+   * (attribute count, value length) must never drop or truncate a seal.
+   */
+  seal(attributes: Record<string, unknown>, canonical: () => string): string {
+    attributes[SealKey.CHAIN] = this.id;
+    attributes[SealKey.SEQ] = this.nextSeq;
+    attributes[SealKey.PREV] = this.head;
+    let hash: string;
+    try {
+      hash = sha256Hex(canonical());
+    } catch (error) {
+      delete attributes[SealKey.CHAIN];
+      delete attributes[SealKey.SEQ];
+      delete attributes[SealKey.PREV];
+      throw error;
+    }
+    attributes[SealKey.HASH] = hash;
+    this.head = hash;
+    this.nextSeq++;
+    return hash;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Environment } from "../environment.js";
+import type { KeySource, SigningKey } from "./keys.js";
+import { loadSigningKey } from "./keys.js";
+
+/** Options shared by SealSpanProcessor and SealLogRecordProcessor. */
+export interface SealOptions {
+  /**
+   * Ed25519 private key that signs checkpoints: PEM text, a path to a PEM file, or a KeyObject.
+   * Default: `ENVPOD_COAT_SEAL_KEY`. `false`: checkpoints stay unsigned whatever the environment says.
+   */
+  key?: KeySource | false;
+  /** A checkpoint follows at the latest this many records after the previous one (default 1000). */
+  checkpointEvery?: number;
+  /** A checkpoint every this many milliseconds while records arrive (default 10 000; 0: none by time). */
+  checkpointIntervalMs?: number;
+  /** Environment to read `ENVPOD_COAT_SEAL_KEY` from instead of process.env. */
+  env?: Environment;
+}
+
+export const DEFAULT_CHECKPOINT_EVERY = 1000;
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
+
+/** The signing key the options ask for; throws SealKeyError when it cannot be used. */
+export function signingKeyOf(options: SealOptions): SigningKey | undefined {
+  if (options.key === false) return undefined;
+  if (options.key !== undefined) return loadSigningKey(options.key, "seal key");
+  const fromEnv = (options.env ?? process.env).ENVPOD_COAT_SEAL_KEY;
+  if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
+  return loadSigningKey(fromEnv, "ENVPOD_COAT_SEAL_KEY");
+}
+
+export function positiveOr(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+}

@@ -1,0 +1,141 @@
+/**
+ * Canonical scalars, ids and AnyValues from OTLP JSON as the different writers spell it: the JS
+ * SDK (intValue as a number, ids hex), the Collector's file exporter and Jaeger's /api/v3 (int64 as
+ * strings), the protobuf JSON mapping in general (snake_case names, ids and bytes in base64, enum
+ * names, NaN and Infinity as strings). Each function gives the text canonical-sdk.ts gives for the
+ * same value before it left the process.
+ */
+import { compareUtf16, isInt64 } from "./canonical-values.js";
+import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
+
+export type Json = Record<string, unknown>;
+
+/** A record that cannot be read as OTLP (a type no writer produces): reported, never thrown past verify. */
+export class MalformedRecord extends Error {
+  override readonly name = "MalformedRecord";
+}
+
+/** `object[camel]`, or its snake_case spelling (both are valid protobuf JSON); null counts as absent. */
+export function field(object: Json, camel: string, snake?: string): unknown {
+  const value = object[camel];
+  if (value !== undefined && value !== null) return value;
+  if (snake === undefined) return undefined;
+  const other = object[snake];
+  return other === null ? undefined : other;
+}
+
+export function asObject(value: unknown): Json | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+export function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function stringOf(value: unknown, what: string): string {
+  if (value === undefined) return "";
+  if (typeof value !== "string") throw new MalformedRecord(`${what} is not a string`);
+  return value;
+}
+
+const INT64 = /^[-+]?\d+$/;
+
+/** int64 from a JSON string or number, as exact decimal text. */
+export function int64Text(value: unknown, what: string): string {
+  if (value === undefined) return "0";
+  if (typeof value === "number" && Number.isInteger(value)) return intText(value);
+  if (typeof value === "string" && INT64.test(value)) return BigInt(value).toString();
+  throw new MalformedRecord(`${what} is not an integer`);
+}
+
+function doubleOf(value: unknown, what: string): string {
+  if (value === null) return "null"; // the JS SDK's JSON writes NaN and Infinity as null
+  if (typeof value === "number") return doubleText(value);
+  if (typeof value === "string") {
+    if (value === "NaN" || value === "Infinity" || value === "-Infinity") return "null";
+    const number = Number(value);
+    if (value.trim() !== "" && !Number.isNaN(number)) return doubleText(number);
+  }
+  throw new MalformedRecord(`${what} is not a double`);
+}
+
+const HEX = /^[0-9a-fA-F]+$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * A trace or span id (`bytes` long) as canonical text. Hex and base64 (the protobuf JSON mapping
+ * of bytes) cannot be confused: 16 bytes are 32 hex digits or 24 base64 characters, 8 are 16 or 12.
+ */
+export function idTextOf(value: unknown, bytes: number, what: string): string {
+  if (value === undefined || value === "") return '""';
+  if (typeof value !== "string") throw new MalformedRecord(`${what} is not a string`);
+  if (value.length === bytes * 2 && HEX.test(value)) return `"${value.toLowerCase()}"`;
+  if (BASE64.test(value)) {
+    const decoded = Buffer.from(value, "base64");
+    if (decoded.length === bytes) return `"${decoded.toString("hex")}"`;
+  }
+  return jsonText(value.toLowerCase());
+}
+
+/** Enum from a number or its protobuf name (`SPAN_KIND_SERVER`, `STATUS_CODE_ERROR`, …). */
+export function enumOf(value: unknown, names: readonly string[], what: string): number {
+  if (value === undefined) return 0;
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  if (typeof value === "string") {
+    const index = names.indexOf(value);
+    if (index >= 0) return index;
+    if (INT64.test(value)) return Number(value);
+  }
+  throw new MalformedRecord(`${what} is not a known enum value`);
+}
+
+export const SPAN_KINDS = ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"] as const;
+export const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"] as const;
+export const SEVERITY_NUMBERS: readonly string[] = [
+  "SEVERITY_NUMBER_UNSPECIFIED",
+  ...["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].flatMap((level) => [level, `${level}2`, `${level}3`, `${level}4`].map((name) => `SEVERITY_NUMBER_${name}`)),
+];
+
+/** An OTLP JSON AnyValue as canonical text; absent or empty is `{}`. */
+export function otlpAnyValueText(value: unknown): string {
+  const v = asObject(value);
+  if (v === undefined) return "{}";
+  let x: unknown;
+  if ((x = field(v, "stringValue", "string_value")) !== undefined) return `{"stringValue":${jsonText(stringOf(x, "stringValue"))}}`;
+  if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
+    if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
+    return x ? '{"boolValue":true}' : '{"boolValue":false}';
+  }
+  if ((x = field(v, "intValue", "int_value")) !== undefined) {
+    // The JS SDK's JSON writes integers beyond int64 as intValue numbers; on the protobuf wire they are doubles.
+    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) return `{"doubleValue":${doubleText(x)}}`;
+    return `{"intValue":"${int64Text(x, "intValue")}"}`;
+  }
+  if ("doubleValue" in v || "double_value" in v) return `{"doubleValue":${doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue")}}`;
+  if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) {
+    return `{"bytesValue":"${Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64")}"}`;
+  }
+  if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
+    return `{"arrayValue":{"values":[${asList(asObject(x)?.values).map(otlpAnyValueText).join(",")}]}}`;
+  }
+  if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
+    return `{"kvlistValue":{"values":${otlpKeyValuesText(asList(asObject(x)?.values))}}}`;
+  }
+  return "{}";
+}
+
+/** A KeyValue list as canonical text: sorted by key, stably (a duplicated key keeps both entries). */
+export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean): string {
+  const entries: { key: string; text: string }[] = [];
+  for (const item of list) {
+    const kv = asObject(item);
+    if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
+    const key = wellFormed(stringOf(kv.key, "attribute key"));
+    if (visit !== undefined && !visit(key, kv.value)) continue;
+    entries.push({ key, text: `{"key":${JSON.stringify(key)},"value":${otlpAnyValueText(kv.value)}}` });
+  }
+  entries.sort((a, b) => compareUtf16(a.key, b.key));
+  let out = "[";
+  for (let i = 0; i < entries.length; i++) out += (i === 0 ? "" : ",") + entries[i]!.text;
+  return `${out}]`;
+}

@@ -45,11 +45,15 @@ function checkRecords(file: string) {
   const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const spans = lines.flatMap((l) => (l.resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
   const logs = lines.flatMap((l) => (l.resourceLogs ?? []).flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords)));
-  expect(spans.map((s: any) => s.name).sort()).toEqual(["add", "ask"]);
+  // Sealed by default: each chain has its checkpoints (at the flush, and the final one at shutdown).
+  const checkpoint = "envpod.seal.checkpoint";
+  expect(spans.filter((s: any) => s.name === checkpoint).length).toBeGreaterThanOrEqual(1);
+  expect(logs.filter((l: any) => l.eventName === checkpoint).length).toBeGreaterThanOrEqual(1);
+  expect(spans.filter((s: any) => s.name !== checkpoint).map((s: any) => s.name).sort()).toEqual(["add", "ask"]);
   const add = spans.find((s: any) => s.name === "add");
   const ask = spans.find((s: any) => s.name === "ask");
   expect(add.parentSpanId).toBe(ask.spanId);
-  expect(logs.map((l: any) => l.eventName).sort()).toEqual(["agent.llm.request", "agent.llm.response", "agent.tool.event", "agent.tool.request", "agent.tool.response"]);
+  expect(logs.filter((l: any) => l.eventName !== checkpoint).map((l: any) => l.eventName).sort()).toEqual(["agent.llm.request", "agent.llm.response", "agent.tool.event", "agent.tool.request", "agent.tool.response"]);
 }
 
 it("works from ESM", () => {
@@ -79,7 +83,8 @@ const c: ActiveCall | undefined = undefined;
 export { n, t, c };
 `,
   );
-  writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, skipLibCheck: false, types: [] }, files: ["typed.ts"] }));
+  // A Node program in TypeScript has @types/node: the seal's key options are node:crypto KeyObjects.
+  writeFileSync(join(scratch, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "NodeNext", moduleResolution: "NodeNext", noEmit: true, skipLibCheck: false, types: ["node"], typeRoots: [join(root, "node_modules/@types")] }, files: ["typed.ts"] }));
   let diagnostics = "";
   try {
     run(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.json"], scratch);

@@ -4,6 +4,7 @@ import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-l
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CaptureMode } from "../capture/modes.js";
 import type { RedactionRules } from "../capture/secrets.js";
+import type { SealOptions } from "../seal/options.js";
 import type { OtlpProtocol } from "./env.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
@@ -16,6 +17,11 @@ export interface CoatSetupOptions {
   capture?: CaptureMode;
   /** Your own sensitive keys, value patterns and a last-word callback for the scrubber. */
   redact?: RedactionRules;
+  /**
+   * Hash-chain sealing of every exported span and log record (on by default): checkpoint
+   * cadence and the Ed25519 key (else ENVPOD_COAT_SEAL_KEY); `false` turns it off.
+   */
+  seal?: Omit<SealOptions, "env"> | false;
   /** Key for hash-mode digests (HMAC-SHA256); ENVPOD_COAT_HASH_KEY wins. Without one: plain SHA-256. */
   hashKey?: string;
   /** Cap of each captured string; ENVPOD_COAT_PREVIEW_LEN wins. Default 200. */

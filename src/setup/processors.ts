@@ -2,6 +2,9 @@ import type { LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { CaptureLogProcessor, CaptureSpanProcessor } from "../processors/capture.js";
 import { LogPipeline } from "../processors/log-pipeline.js";
 import { SpanPipeline } from "../processors/span-pipeline.js";
+import { SealLogRecordProcessor } from "../processors/seal-logs.js";
+import { SealSpanProcessor } from "../processors/seal-spans.js";
+import type { SealOptions } from "../seal/options.js";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -23,7 +26,7 @@ import { applySettings } from "./settings.js";
 export function coatSpanProcessors(options: CoatSetupOptions = {}): SpanProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
-  return [spanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans.map((exporter) => new BatchSpanProcessor(exporter)))];
+  return [spanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans.map((exporter) => new BatchSpanProcessor(exporter)), sealOptions(options))];
 }
 
 /** The log record processors agent-coat would install; see coatSpanProcessors(). */
@@ -31,14 +34,22 @@ export function coatLogProcessors(options: CoatSetupOptions = {}): LogRecordProc
   const env = options.env ?? process.env;
   applySettings(options, env);
   const batch = batchLogSettings(env);
-  return [logPipeline(resolveDestinations(options, env, { spans: false, logs: true }).logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })))];
+  return [logPipeline(resolveDestinations(options, env, { spans: false, logs: true }).logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), sealOptions(options))];
 }
 
-/** Capture enforcement ahead of the processors that export. */
-export function spanPipeline(exporting: SpanProcessor[]): SpanProcessor {
-  return new SpanPipeline([new CaptureSpanProcessor()], exporting);
+/** The seal options of a setup, or undefined when sealing is off. */
+export function sealOptions(options: CoatSetupOptions): SealOptions | undefined {
+  if (options.seal === false) return undefined;
+  return { env: options.env, ...options.seal };
 }
 
-export function logPipeline(exporting: LogRecordProcessor[]): LogRecordProcessor {
-  return new LogPipeline([new CaptureLogProcessor()], exporting);
+/** Capture enforcement, then the seal (which owns the exporting processors), then export. */
+export function spanPipeline(exporting: SpanProcessor[], seal: SealOptions | undefined): SpanProcessor {
+  const next = seal === undefined || exporting.length === 0 ? exporting : [new SealSpanProcessor({ ...seal, next: exporting })];
+  return new SpanPipeline([new CaptureSpanProcessor()], next);
+}
+
+export function logPipeline(exporting: LogRecordProcessor[], seal: SealOptions | undefined): LogRecordProcessor {
+  const next = seal === undefined || exporting.length === 0 ? exporting : [new SealLogRecordProcessor({ ...seal, next: exporting })];
+  return new LogPipeline([new CaptureLogProcessor()], next);
 }

@@ -10,7 +10,7 @@ import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trac
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../state.js";
 import { resolveDestinations } from "./destinations.js";
-import { logPipeline, spanPipeline } from "./processors.js";
+import { logPipeline, sealOptions, spanPipeline } from "./processors.js";
 import { batchLogSettings } from "./env.js";
 import type { RegisterOptions } from "./options.js";
 import { applySettings } from "./settings.js";
@@ -48,14 +48,15 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   applySettings(options, env);
   const resource = buildResource(options, env);
   const destinations = resolveDestinations(options, env, { spans: true, logs: true });
+  const seal = sealOptions(options);
   const tracerProvider = new BasicTracerProvider({
     resource,
-    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor(exporter))), ...(options.spanProcessors ?? [])],
+    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor(exporter)), seal), ...(options.spanProcessors ?? [])],
   });
   const batch = batchLogSettings(env);
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [logPipeline(destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch }))), ...(options.logRecordProcessors ?? [])],
+    processors: [logPipeline(destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), seal), ...(options.logRecordProcessors ?? [])],
   });
 
   const contextManager = new AsyncLocalStorageContextManager();

@@ -74,8 +74,8 @@ describe("through the real OTLP exporters", () => {
         });
       }
       await p.shutdown(); // no forceFlush first: shutdown alone must deliver the final checkpoints
-      expect(receiver.spans.map((s) => s.name)).toContain(SEAL_CHECKPOINT_NAME);
-      expect(receiver.logs.map((l) => l.eventName)).toContain(SEAL_CHECKPOINT_NAME);
+      expect(receiver.checkpoints.spans.map((s) => s.name)).toContain(SEAL_CHECKPOINT_NAME);
+      expect(receiver.checkpoints.logs.map((l) => l.eventName)).toContain(SEAL_CHECKPOINT_NAME);
       const file = writeTemp(dir, `${transport.replace("/", "-")}.jsonl`, acceptedAsJsonLines(receiver.requests));
       const report = await verifyFiles([file]);
       expect(report.chains.map((c) => [c.signal, c.valid, c.complete, c.records, c.records_verified, c.error])).toEqual([

@@ -16,6 +16,7 @@ import * as zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
+import { SEAL_CHECKPOINT_NAME } from "../../src/dialects/keys.js";
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -95,8 +96,11 @@ export interface OtlpReceiver {
   readonly grpcUrl: string;
   readonly httpPort: number;
   readonly grpcPort: number;
+  /** Spans and log records, without the seal's checkpoint records (those are in `checkpoints`). */
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
+  /** The seal's checkpoint spans and log records, kept apart so counts of the agent's own records stay exact. */
+  readonly checkpoints: { spans: ReceivedSpan[]; logs: ReceivedLog[] };
   /** Every export request received, including the ones answered with a programmed failure. */
   readonly requests: ReceivedRequest[];
   /** Problems the receiver saw (bad path, undecodable body, ...): handy when a wait times out. */
@@ -464,6 +468,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const s = getSchema();
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
+  const checkpoints = { spans: [] as ReceivedSpan[], logs: [] as ReceivedLog[] };
   const requests: ReceivedRequest[] = [];
   const errors: string[] = [];
   const failQueue: Failure[] = [];
@@ -477,8 +482,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   }
 
   function ingest(signal: "traces" | "logs", decoded: unknown): void {
-    if (signal === "traces") spans.push(...normaliseTraces(decoded));
-    else logs.push(...normaliseLogs(decoded));
+    if (signal === "traces") for (const span of normaliseTraces(decoded)) (span.name === SEAL_CHECKPOINT_NAME ? checkpoints.spans : spans).push(span);
+    else for (const log of normaliseLogs(decoded)) (log.eventName === SEAL_CHECKPOINT_NAME ? checkpoints.logs : logs).push(log);
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -655,6 +660,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     grpcPort,
     spans,
     logs,
+    checkpoints,
     requests,
     errors,
 
@@ -709,6 +715,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     reset() {
       spans.length = 0;
       logs.length = 0;
+      checkpoints.spans.length = 0;
+      checkpoints.logs.length = 0;
       requests.length = 0;
       errors.length = 0;
       failQueue.length = 0;

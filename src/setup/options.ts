@@ -4,6 +4,7 @@ import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-l
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { CaptureMode } from "../capture/modes.js";
 import type { OtlpProtocol } from "./env.js";
+import type { Destination } from "./presets.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
@@ -30,6 +31,8 @@ export interface CoatSetupOptions {
   file?: string | false;
   /** `[coat] {json}` envelope lines on stderr; default: when no OTLP endpoint is set and not in a pod. */
   stderr?: boolean;
+  /** Backends with their quirks built in: `[phoenix(), jaeger(), datadog(), collector()]`, beside any endpoint above. */
+  destinations?: Destination[];
   /** Extra exporters, each behind its own batch processor. */
   spanExporters?: SpanExporter[];
   logExporters?: LogRecordExporter[];

@@ -11,10 +11,15 @@
 #   scripts/e2e-peers.sh --paths   print the programs' paths as KEY=VALUE lines (after --check)
 #
 # AGENT_COAT_E2E_CACHE overrides the cache folder; PYTHON picks the interpreter for Phoenix.
+# Only bin/, collector/build/, phoenix-venv/ and stamps/ are needed once built (about 1 GB); the
+# Go caches (about 4 GB after a cold run) only speed up a rebuild after a pin changes.
 set -euo pipefail
 
 # --- pins -------------------------------------------------------------------------------------
-COLLECTOR_BUILDER_VERSION=v0.161.0 # components in scripts/e2e/collector-builder.yaml match it
+# Components in scripts/e2e/collector-builder.yaml match it. Not the newest: v0.162.0 to v0.164.0
+# pull in modules (internal/statusutil, contrib otlpencodingextension) that the Go module proxy
+# reachable here does not serve.
+COLLECTOR_BUILDER_VERSION=v0.161.0
 # Jaeger v2 ships from the v1 module path; v1.76.0 is commit 63b27e1810a710ac54dc4522da0538e540bdc545
 # (also tagged v2.13.0). Its go.mod has a replace directive, so it is built inside its own module
 # rather than with `go install`.
@@ -45,7 +50,7 @@ collector_stamp() { printf 'builder %s\nmanifest %s\n' "$COLLECTOR_BUILDER_VERSI
 jaeger_stamp() { printf 'jaeger %s@%s (%s, %s)\n' "$JAEGER_MODULE" "$JAEGER_VERSION" "$JAEGER_COMMIT" "$JAEGER_V2_TAG"; }
 phoenix_stamp() { printf 'arize-phoenix==%s\n' "$PHOENIX_VERSION"; }
 
-# ready NAME BINARY: the binary runs and the stamp records the current pins.
+# ready NAME BINARY: the binary is there and its stamp records the current pins.
 ready() {
   local name=$1 bin=$2
   [[ -x $bin ]] || return 1
@@ -86,7 +91,7 @@ build_jaeger() {
 
 install_phoenix() {
   local python=${PYTHON:-python3}
-  command -v "$python" >/dev/null || die "$python is not installed (Phoenix needs Python 3.10+)"
+  command -v "$python" >/dev/null || die "$python is not installed (Phoenix $PHOENIX_VERSION needs Python 3.11 to 3.14)"
   rm -rf "$phoenix_venv"
   "$python" -m venv "$phoenix_venv"
   nice -n 19 "$phoenix_venv/bin/pip" install --quiet "arize-phoenix==$PHOENIX_VERSION"

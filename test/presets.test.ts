@@ -2,9 +2,10 @@
 // (Phoenix, Jaeger, the Collector) receive the same presets in test/e2e/presets.e2e.test.ts;
 // Datadog cannot run here, so its documented intake contract is checked against a loopback capture.
 import { DiagLogLevel, diag } from "@opentelemetry/api";
+import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { Op, coat, collector, datadog, jaeger, phoenix, register, tie } from "../src/index.js";
+import { Op, coat, coatSpanProcessors, collector, datadog, jaeger, phoenix, register, tie } from "../src/index.js";
 import type { CoatTelemetry, Destination } from "../src/index.js";
 import type { OtlpReceiver } from "./support/otlp-receiver.js";
 import { startOtlpReceiver } from "./support/otlp-receiver.js";
@@ -150,6 +151,16 @@ describe("jaeger() and collector()", () => {
     await Promise.all([server.waitForSpans(2), server.waitForLogs(5)]);
     expect(new Set(server.requests.map((r) => r.transport))).toEqual(new Set(["grpc"]));
   });
+});
+
+it("the processor factories take presets too, for apps that build their own providers", async () => {
+  const server = await receiver();
+  const provider = new BasicTracerProvider({ spanProcessors: coatSpanProcessors({ destinations: [phoenix({ endpoint: server.httpUrl, projectName: "own-provider" })], env: {} }) });
+  provider.getTracer("app").startSpan("handmade").end();
+  await provider.shutdown();
+  const [span] = await server.waitForSpans(1);
+  expect(span!.name).toBe("handmade");
+  expect(server.requests.map((r) => [r.path, r.headers["x-project-name"]])).toEqual([["/v1/traces", "own-provider"]]);
 });
 
 it("a destination whose resolve() throws is skipped with one warning", async () => {

@@ -43,7 +43,7 @@ async function startPeers(workDir: string, programs: Program[]): Promise<E2eCont
 /** The published ports of docker-compose.yml. */
 function dockerContext(workDir: string): E2eContext {
   return {
-    jaeger: { otlpHttpUrl: "http://127.0.0.1:14318", otlpGrpcAddress: "jaeger:4317", queryUrl: "http://127.0.0.1:16686" },
+    jaeger: { otlpHttpUrl: "http://127.0.0.1:14318", otlpGrpcAddress: "127.0.0.1:14317", queryUrl: "http://127.0.0.1:16686" },
     phoenixUrl: "http://127.0.0.1:6006",
     workDir,
   };

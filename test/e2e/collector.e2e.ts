@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Op, coat, collector as collectorDestination, register, tie } from "../../src/index.js";
 import { e2e } from "./context.js";
-import { startCollector } from "./support/collector.js";
+import { COLLECTOR_CONFIG, startCollector } from "./support/collector.js";
 import type { CollectorService } from "./support/collector.js";
 import { ofTrace, sortedLogs, spansById } from "./support/compare.js";
 import { startDatadogStandIn } from "./support/datadog.js";
@@ -109,6 +109,14 @@ describe("the Collector with collector-config/collector.yaml, the demo exporting
     expect(spansById(spans)).toEqual(spansById(overGrpc.spans));
     await eventually("the gRPC run's log records at the Datadog stand-in", () => ofTrace(datadog.receiver.logs, overGrpc.traceId).length, (n) => n >= overGrpc.logs.length);
   });
+});
+
+it.runIf(!DOCKER)("collector-config/debug.yaml is a valid overlay of collector.yaml", () => {
+  const output = execFileSync(collectorBinary!, ["validate", `--config=${COLLECTOR_CONFIG}`, `--config=${join(ROOT, "collector-config/debug.yaml")}`], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH, DD_API_KEY: API_KEY },
+  });
+  expect(output).toBe("");
 });
 
 describe("the collector() preset", () => {

@@ -19,6 +19,8 @@ export type { CoatTelemetry } from "./setup/register.js";
 export { coatSpanProcessors, coatLogProcessors } from "./setup/processors.js";
 export type { CoatSetupOptions, RegisterOptions } from "./setup/options.js";
 export type { OtlpProtocol } from "./setup/env.js";
+export { phoenix, jaeger, datadog, collector } from "./setup/presets.js";
+export type { Destination, DestinationTargets, PhoenixOptions, JaegerOptions, DatadogOptions, CollectorOptions } from "./setup/presets.js";
 export { FileSpanExporter, FileLogExporter } from "./setup/file-sink.js";
 export { AOTP_SPEC, AotpKey, EnvpodKey } from "./dialects/keys.js";
 export { VERSION } from "./version.js";

@@ -8,6 +8,8 @@ import type { OtlpTarget } from "./exporters.js";
 import { FileLogExporter, FileSpanExporter } from "./file-sink.js";
 import type { CoatSetupOptions } from "./options.js";
 import { DEFAULT_POD_SOCKET, PodSocketExporter } from "./pod-socket.js";
+import type { Destination, DestinationTargets } from "./presets.js";
+import { reportOnce } from "../report.js";
 import { StderrEnvelopeExporter } from "./stderr.js";
 
 /** Where spans and log records go, resolved from options and the environment. */
@@ -30,13 +32,25 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
     out.logs.push(otlpLogExporter(logs));
     out.described.push(`otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
   }
+  const presets = (Array.isArray(options.destinations) ? options.destinations : []).map((destination) => [destination, presetTargets(destination, env)] as const);
+  for (const [destination, targets] of presets) {
+    if (targets?.traces !== undefined && want.spans) {
+      out.spans.push(otlpSpanExporter(targets.traces));
+      out.described.push(`${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`);
+    }
+    if (targets?.logs !== undefined && want.logs) {
+      out.logs.push(otlpLogExporter(targets.logs));
+      out.described.push(`${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`);
+    }
+  }
   const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;
   if (file !== undefined) {
     if (want.spans) out.spans.push(new FileSpanExporter(file));
     if (want.logs) out.logs.push(new FileLogExporter(file));
     out.described.push(`file ${file}`);
   }
-  const envelopes = want.logs ? envelopeSink(options, env, traces !== undefined || logs !== undefined) : undefined;
+  const otlp = traces !== undefined || logs !== undefined || presets.some(([, targets]) => targets !== undefined);
+  const envelopes = want.logs ? envelopeSink(options, env, otlp) : undefined;
   if (envelopes !== undefined) {
     out.logs.push(envelopes.exporter);
     out.described.push(envelopes.described);
@@ -58,6 +72,18 @@ function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: E
   if (options.headers !== undefined) target.headers = options.headers;
   if (options.compression !== undefined) target.compression = options.compression;
   return target;
+}
+
+/** A preset's targets, or undefined (reported once) when it cannot be used here. */
+function presetTargets(destination: Destination, env: Environment): DestinationTargets | undefined {
+  try {
+    const targets = destination.resolve(env);
+    if (targets === undefined) reportOnce(`${destination.name} destination`, "not usable with this configuration; skipped");
+    return targets;
+  } catch (error) {
+    reportOnce(`${destination.name} destination`, error);
+    return undefined;
+  }
 }
 
 /** In a pod: the queue socket (stderr as fallback). Else stderr, by default only when no OTLP endpoint is set. */

@@ -6,6 +6,7 @@ import type { CaptureMode } from "../capture/modes.js";
 import type { RedactionRules } from "../capture/secrets.js";
 import type { SealOptions } from "../seal/options.js";
 import type { OtlpProtocol } from "./env.js";
+import type { Destination } from "./presets.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
@@ -45,6 +46,8 @@ export interface CoatSetupOptions {
   file?: string | false;
   /** `[coat] {json}` envelope lines on stderr; default: when no OTLP endpoint is set and not in a pod. */
   stderr?: boolean;
+  /** Backends with their quirks built in: `[phoenix(), jaeger(), datadog(), collector()]`, beside any endpoint above. */
+  destinations?: Destination[];
   /** Extra exporters, each behind its own batch processor. */
   spanExporters?: SpanExporter[];
   logExporters?: LogRecordExporter[];

@@ -4,6 +4,7 @@
 import { SEMRESATTRS_PROJECT_NAME } from "@arizeai/openinference-semantic-conventions";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Op, coat, collector as collectorDestination, register, tie } from "../../src/index.js";
@@ -84,6 +85,31 @@ describe("the Collector with collector-config/collector.yaml, the demo exporting
     const shown = execFileSync(process.execPath, [join(ROOT, "dist/esm/cli/coat.js"), "show", collector.file], { encoding: "utf8" });
     expect(shown).toMatch(/supportAgent {2}AGENT/);
     expect(shown).toMatch(/bookTable {2}TOOL .* ERROR No tables left at 20:00/);
+  });
+
+  it("`coat verify` passes on the Collector's file (every chain complete) and fails after one byte of it is changed", async () => {
+    const verify = (file: string) => {
+      try {
+        return { code: 0, out: execFileSync(process.execPath, [join(ROOT, "dist/esm/cli/coat.js"), "verify", "--json", file], { encoding: "utf8" }) };
+      } catch (error) {
+        const failed = error as { status: number; stdout: string };
+        return { code: failed.status, out: failed.stdout };
+      }
+    };
+    // The demo's final checkpoints close its chains; the Collector may still be writing them.
+    const passed = await eventually(`coat verify passing on ${collector.file}`, () => verify(collector.file), (result) => result.code === 0);
+    const report = JSON.parse(passed.out) as { ok: boolean; chains: { signal: string; valid: boolean; complete: boolean; records_verified: number }[] };
+    expect(report.ok).toBe(true);
+    expect(report.chains.map((c) => c.signal).sort()).toEqual(["logs", "spans"]);
+    expect(report.chains.find((c) => c.signal === "spans")!.records_verified).toBeGreaterThan(run.spans.length);
+    const text = readFileSync(collector.file, "utf8");
+    const at = text.indexOf('"bookTable"');
+    expect(at).toBeGreaterThan(0);
+    const tampered = join(workDir, "tampered.jsonl");
+    writeFileSync(tampered, `${text.slice(0, at + 1)}c${text.slice(at + 2)}`);
+    const failed = verify(tampered);
+    expect(failed.code).not.toBe(0);
+    expect((JSON.parse(failed.out) as { ok: boolean }).ok).toBe(false);
   });
 
   it("sends the log records to Datadog's logs intake as OTLP protobuf with the dd-api-key header, service.name, severity and trace ids, and no spans", async () => {

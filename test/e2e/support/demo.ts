@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { readOtlpJsonLines } from "./otlp-file.js";
 import type { OtlpRecords } from "./otlp-file.js";
 import { ROOT } from "./peers.js";
+import { SEAL_CHECKPOINT_NAME } from "../../../src/dialects/keys.js";
 
 export interface DemoRun extends OtlpRecords {
   stdout: string;
@@ -15,6 +16,8 @@ export interface DemoRun extends OtlpRecords {
   ended: Date;
   /** The one trace of the run. */
   traceId: string;
+  /** The seal's checkpoint records (kept apart from the demo's own spans and logs). */
+  checkpoints: OtlpRecords;
 }
 
 let runs = 0;
@@ -31,12 +34,14 @@ export async function runDemo(dir: string, env: Record<string, string>): Promise
     env: { ...ambientEnv(), ENVPOD_COAT_FILE: file, ...env },
   });
   const ended = new Date();
-  const records = readOtlpJsonLines(file);
+  const all = readOtlpJsonLines(file);
+  const records: OtlpRecords = { spans: all.spans.filter((s) => s.name !== SEAL_CHECKPOINT_NAME), logs: all.logs.filter((l) => l.eventName !== SEAL_CHECKPOINT_NAME) };
+  const checkpoints: OtlpRecords = { spans: all.spans.filter((s) => s.name === SEAL_CHECKPOINT_NAME), logs: all.logs.filter((l) => l.eventName === SEAL_CHECKPOINT_NAME) };
   const traceIds = [...new Set(records.spans.map((s) => s.traceId))];
   if (records.spans.length !== DEMO_SPANS.length || traceIds.length !== 1) {
     throw new Error(`the demo recorded ${records.spans.length} span(s) in ${traceIds.length} trace(s), expected ${DEMO_SPANS.length} in one:\n${stdout}`);
   }
-  return { ...records, stdout, started, ended, traceId: traceIds[0]! };
+  return { ...records, checkpoints, stdout, started, ended, traceId: traceIds[0]! };
 }
 
 /** process.env without the variables that would send the demo elsewhere or change what it records. */

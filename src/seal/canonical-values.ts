@@ -39,20 +39,36 @@ export function isInt64(value: number): boolean {
  * record's own seal hash and signature, which cannot be part of what they attest.
  */
 export function keyValuesText(values: Record<string, unknown>, skip?: (key: string) => boolean): string {
-  const keys = Object.keys(values);
+  const keys = sortedKeys(Object.keys(values));
   let out = "[";
-  for (const key of sortedKeys(keys)) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     if (skip !== undefined && skip(key)) continue;
-    if (out.length > 1) out += ",";
-    out += `{"key":${jsonText(key)},"value":${anyValueText(values[key])}}`;
+    out += (out.length > 1 ? "," : "") + keyPrefix(key) + anyValueText(values[key]) + "}";
   }
   return `${out}]`;
 }
 
+/** `{"key":…,"value":` per key: the same few dozen keys recur on every record. */
+const prefixes = new Map<string, string>();
+const MAX_PREFIXES = 4096;
+
+export function keyPrefix(key: string): string {
+  let prefix = prefixes.get(key);
+  if (prefix === undefined) {
+    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    prefix = `{"key":${jsonText(key)},"value":`;
+    prefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
 function sortedKeys(keys: string[]): string[] {
-  // Keys are sorted as they read back after a UTF-8 hop (lone surrogates as U+FFFD).
+  // Keys are sorted as they read back after a UTF-8 hop, where lone surrogates become U+FFFD.
   for (const key of keys) {
-    if (wellFormed(key) !== key) return [...keys].sort((a, b) => compareUtf16(wellFormed(a), wellFormed(b)));
+    if (SURROGATE.test(key) && wellFormed(key) !== key) return keys.sort((a, b) => compareUtf16(wellFormed(a), wellFormed(b)));
   }
   return keys.sort();
 }

@@ -28,7 +28,3 @@ export function signingKeyOf(options: SealOptions): SigningKey | undefined {
   if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
   return loadSigningKey(fromEnv, "ENVPOD_COAT_SEAL_KEY");
 }
-
-export function positiveOr(value: number | undefined, fallback: number): number {
-  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
-}

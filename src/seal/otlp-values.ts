@@ -5,7 +5,7 @@
  * names, NaN and Infinity as strings). Each function gives the text canonical-sdk.ts gives for the
  * same value before it left the process.
  */
-import { compareUtf16, isInt64 } from "./canonical-values.js";
+import { compareUtf16, isInt64, keyPrefix } from "./canonical-values.js";
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 
 export type Json = Record<string, unknown>;
@@ -127,14 +127,16 @@ export function otlpAnyValueText(value: unknown): string {
 /** A KeyValue list as canonical text: sorted by key, stably (a duplicated key keeps both entries). */
 export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean): string {
   const entries: { key: string; text: string }[] = [];
+  let sorted = true;
   for (const item of list) {
     const kv = asObject(item);
     if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
     const key = wellFormed(stringOf(kv.key, "attribute key"));
     if (visit !== undefined && !visit(key, kv.value)) continue;
-    entries.push({ key, text: `{"key":${JSON.stringify(key)},"value":${otlpAnyValueText(kv.value)}}` });
+    if (entries.length > 0 && compareUtf16(entries[entries.length - 1]!.key, key) > 0) sorted = false;
+    entries.push({ key, text: keyPrefix(key) + otlpAnyValueText(kv.value) + "}" });
   }
-  entries.sort((a, b) => compareUtf16(a.key, b.key));
+  if (!sorted) entries.sort((a, b) => compareUtf16(a.key, b.key));
   let out = "[";
   for (let i = 0; i < entries.length; i++) out += (i === 0 ? "" : ",") + entries[i]!.text;
   return `${out}]`;

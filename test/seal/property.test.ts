@@ -3,7 +3,7 @@
  * the three JSON shapes, split into random batches in random order, always verify; and any single
  * random mutation of a covered field is detected, every time.
  */
-import type { Attributes, Link } from "@opentelemetry/api";
+import type { AttributeValue, Attributes, Link } from "@opentelemetry/api";
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { AnyValue, AnyValueMap } from "@opentelemetry/api-logs";
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
@@ -53,10 +53,17 @@ function primitive(rng: Rng): string | number | boolean {
   }
 }
 
-function attributeValue(rng: Rng) {
+function attributeValue(rng: Rng): AttributeValue {
   if (rng.int(4) > 0) return primitive(rng);
-  const kind = rng.int(3);
-  return Array.from({ length: rng.int(4) }, () => (kind === 0 ? text(rng) : kind === 1 ? rng.int(100) : rng.int(2) === 0));
+  const length = rng.int(4);
+  switch (rng.int(3)) {
+    case 0:
+      return Array.from({ length }, () => text(rng));
+    case 1:
+      return Array.from({ length }, () => rng.int(100));
+    default:
+      return Array.from({ length }, () => rng.int(2) === 0);
+  }
 }
 
 function anyValue(rng: Rng, depth = 0): AnyValue {

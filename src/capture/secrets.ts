@@ -39,7 +39,18 @@ interface CompiledRule {
   readonly rule: ValueRule;
   /** The rule alone, sticky, with its capture groups: tells what matched and where the secret is. */
   readonly sticky: RegExp;
+  /** The rule's value pattern, sticky. */
+  readonly value: RegExp | undefined;
   readonly marker: string;
+}
+
+/** Where a candidate secret lies, and what to do when it is turned down. */
+interface Candidate {
+  start: number;
+  end: number;
+  alternative: number;
+  /** Where the scan goes on if the candidate is not a secret. */
+  resume: number;
 }
 
 /**
@@ -50,16 +61,25 @@ interface CompiledRule {
 class RuleFamily {
   private readonly pattern: RegExp;
   private readonly rules: readonly CompiledRule[];
+  private readonly candidate: Candidate = { start: 0, end: 0, alternative: -1, resume: 0 };
 
   constructor(entries: readonly (ValueRule | RuleGroup)[]) {
     const rules: CompiledRule[] = [];
     const add = (rule: ValueRule, prefix = ""): string => {
-      rules.push({ rule, sticky: new RegExp(`${prefix}(?:${rule.source})`, "y"), marker: rule.byKey ? REDACTED : `[REDACTED:${rule.name}]` });
-      return withoutCaptures(rule.source);
+      const source = uncountedLoops(rule.source);
+      rules.push({
+        rule,
+        sticky: new RegExp(`${prefix}(?:${source})`, "y"),
+        value: rule.value === undefined ? undefined : new RegExp(uncountedLoops(rule.value), "y"),
+        marker: rule.byKey ? REDACTED : `[REDACTED:${rule.name}]`,
+      });
+      return withoutCaptures(source);
     };
-    const sources = entries.map((entry) =>
-      "rules" in entry ? `${entry.prefix}(?:${entry.rules.map((rule) => add(rule, entry.prefix)).join("|")})` : add(entry),
-    );
+    const sources = entries.map((entry) => {
+      if (!("rules" in entry)) return add(entry);
+      const prefix = uncountedLoops(entry.prefix);
+      return `${prefix}(?:${entry.rules.map((rule) => add(rule, prefix)).join("|")})`;
+    });
     this.rules = rules;
     this.pattern = new RegExp(sources.join("|"), "g");
   }
@@ -72,44 +92,70 @@ class RuleFamily {
     let out = "";
     let copied = 0;
     do {
-      const at = found.index;
-      const hit = this.identify(subject, at);
-      if (hit === undefined) throw new Error("a rule and its family disagree");
-      const [compiled, match] = hit;
-      const { rule } = compiled;
-      const end = at + match[0].length;
-      const first = rule.lead ? 2 : 1;
-      let start = at;
-      let alternative = -1;
-      for (let g = first; g < match.length; g++) {
-        const part = match[g];
-        if (part !== undefined) {
-          start = end - part.length;
-          alternative = g - first;
-          break;
-        }
-      }
-      if (rule.lead) start = at - match[1]!.length;
-      const secret = subject.slice(start, end);
-      if (start >= copied && secret.length > 0 && (rule.accept === undefined || rule.accept(secret, subject, end, alternative, at))) {
+      const compiled = this.identify(subject, found.index);
+      const candidate = this.locate(compiled, subject, found.index);
+      if (candidate === undefined) continue;
+      const { start, end, alternative } = candidate;
+      const accept = compiled.rule.accept;
+      if (start >= copied && end > start && (accept === undefined || accept(subject.slice(start, end), subject, end, alternative))) {
         out += subject.slice(copied, start) + compiled.marker;
         copied = end;
         pattern.lastIndex = end;
       } else {
-        pattern.lastIndex = Math.max(at + 1, start);
+        pattern.lastIndex = candidate.resume;
       }
     } while ((found = pattern.exec(subject)) !== null);
     return copied === 0 ? subject : out + subject.slice(copied);
   }
 
-  private identify(subject: string, at: number): [CompiledRule, RegExpExecArray] | undefined {
+  private identify(subject: string, at: number): CompiledRule {
     for (const compiled of this.rules) {
       compiled.sticky.lastIndex = at;
-      const match = compiled.sticky.exec(subject);
-      if (match !== null) return [compiled, match];
+      if (compiled.sticky.test(subject)) return compiled;
     }
-    return undefined;
+    throw new Error("a rule and its family disagree");
   }
+
+  /** Undefined when the rule's guard turns the match down; the scan then goes on from the next character. */
+  private locate(compiled: CompiledRule, subject: string, at: number): Candidate | undefined {
+    const { rule, sticky, value } = compiled;
+    if (rule.guard !== undefined && !rule.guard(subject, at)) return undefined;
+    sticky.lastIndex = at;
+    let match = sticky.exec(subject)!;
+    let end = at + match[0].length;
+    const candidate = this.candidate;
+    let first = rule.lead ? 2 : 1;
+    if (value !== undefined) {
+      value.lastIndex = end;
+      const valueMatch = value.exec(subject);
+      if (valueMatch === null) return undefined;
+      match = valueMatch;
+      end += valueMatch[0].length;
+      first = 1;
+    }
+    candidate.start = rule.lead ? at - match[1]!.length : at;
+    candidate.end = end;
+    candidate.alternative = -1;
+    for (let g = first; g < match.length; g++) {
+      const part = match[g];
+      if (part !== undefined) {
+        if (!rule.lead) candidate.start = end - part.length;
+        candidate.alternative = g - first;
+        break;
+      }
+    }
+    // A value that is turned down holds no separator (see literalSecret): nothing starts inside it.
+    candidate.resume = value !== undefined ? end : Math.max(at + 1, candidate.start);
+    return candidate;
+  }
+}
+
+/**
+ * `[a-z]{20,}` → `[a-z]{20}[a-z]*`, same meaning. V8 runs the open-ended count with one backtrack
+ * entry per character and throws on a run of some megabytes; a plain star it runs in place.
+ */
+function uncountedLoops(source: string): string {
+  return source.replace(/(\[(?:\\.|[^\]\\])*\])\{(\d+),\}/g, "$1{$2}$1*");
 }
 
 /** The same expression with every capturing group made non-capturing. */

@@ -76,7 +76,7 @@ const sep = (name: string, head: string, separator: string, rest: string, accept
   accept,
 });
 
-/** A token whose prefix is letters only (`AKIA`, `AIza`). */
+/** A token whose prefix has no separator (`AKIA`), or one common in text (`ya29.`, `1//0`). */
 function literal(name: string, prefix: string, rest: string): ValueRule {
   return { name, source: `${prefix}(?<=${TOKEN_START}${prefix})${rest}` };
 }
@@ -93,7 +93,6 @@ function encodesUserPassword(s: string): boolean {
 }
 
 const SEPARATED_TOKENS: readonly SeparatedToken[] = [
-  sep("jwt", "eyJ[A-Za-z0-9_-]{5,}", String.raw`\.`, String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`),
   sep("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
   sep("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
   sep("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
@@ -101,8 +100,6 @@ const SEPARATED_TOKENS: readonly SeparatedToken[] = [
   sep("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
   sep("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
   sep("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
-  sep("google-oauth-token", "ya29", String.raw`\.`, "[A-Za-z0-9_-]{20,}"),
-  sep("google-refresh-token", "1", "/", "/0[A-Za-z0-9_-]{30,}"),
   sep("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
   sep("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
   sep("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
@@ -110,7 +107,6 @@ const SEPARATED_TOKENS: readonly SeparatedToken[] = [
   sep("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
   sep("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
   sep("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
-  sep("sendgrid-api-key", "SG", String.raw`\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
   sep("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
   sep("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
   sep("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
@@ -133,10 +129,20 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     name: "private-key",
     source: String.raw`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)`,
   },
+  literal("jwt", "eyJ", String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`),
   literal("aws-access-key-id", "A(?:KIA|SIA)", "[A-Z0-9]{16}(?![A-Za-z0-9])"),
   literal("google-api-key", "AIza", "[A-Za-z0-9_-]{30,}"),
-  { name: "slack-webhook", source: String.raw`\.(?<=hooks\.)slack\.com\\?/(?:services|workflows|triggers)\\?/([A-Za-z0-9_\\/-]{16,})` },
-  { name: "discord-webhook", source: String.raw`\.(?<=discord(?:app)?\.)com\\?/api\\?/webhooks\\?/([0-9]{5,}\\?/[A-Za-z0-9_-]{20,})` },
+  literal("google-oauth-token", String.raw`ya29\.`, "[A-Za-z0-9_-]{20,}"),
+  literal("google-refresh-token", "1//0", "[A-Za-z0-9_-]{30,}"),
+  literal("sendgrid-api-key", String.raw`SG\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
+  {
+    name: "slack-webhook",
+    source: String.raw`\.(?=slack\.com)(?<=hooks\.)slack\.com\\?/(?:services|workflows|triggers)\\?/([A-Za-z0-9_\\/-]{16,})`,
+  },
+  {
+    name: "discord-webhook",
+    source: String.raw`\.(?=com\\?/api)(?<=discord(?:app)?\.)com\\?/api\\?/webhooks\\?/([0-9]{5,}\\?/[A-Za-z0-9_-]{20,})`,
+  },
   literal("twilio-api-key", "SK", "[0-9a-f]{32}(?![A-Za-z0-9])"),
   literal("databricks-token", "dapi", "[a-f0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])"),
   {

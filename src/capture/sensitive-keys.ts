@@ -83,6 +83,7 @@ const QUALIFIERS: ReadonlySet<string> = new Set([
 
 const MAX_QUALIFIERS = 2;
 const DECIDED_LIMIT = 2048;
+const LONGEST_KEY = 256;
 
 const LOWER = 1;
 const UPPER = 2;
@@ -146,6 +147,8 @@ export class KeyVocabulary {
 
   /** Memoized: the same few keys come back on every record. */
   isSensitive(key: string): boolean {
+    // Only the last words count: a huge key is judged by its end and not kept in the memo.
+    if (key.length > LONGEST_KEY) return this.decide(key.slice(-LONGEST_KEY));
     let sensitive = this.decided.get(key);
     if (sensitive === undefined) {
       sensitive = this.decide(key);

@@ -1,3 +1,4 @@
+import { PerformanceObserver, performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diag, DiagLogLevel } from "@opentelemetry/api";
 import type { DiagLogger } from "@opentelemetry/api";
@@ -115,6 +116,31 @@ describe("benign text", () => {
     const built = ["gpt-4o", "-mini ", String(Date.now()), " ", "x".repeat(3)].join("");
     expect(scrub(built)).toBe(built);
     expect(scrub("")).toBe("");
+  });
+
+  it("costs no allocation when nothing is found: no garbage collection over millions of scans", async () => {
+    const plain = [
+      "gpt-4o-mini", "getWeather", "Lisbon", "2025-11-18T10:12:03.456Z", "application/json", "agent.llm.request",
+      "The weather in Lisbon is 21°C and sunny.", "4bf92f3577b34da6a3ce929d0e0e4736", SC.LLM_TOKEN_COUNT_PROMPT,
+      "https://api.example.com/v1/chat/completions", '{"city":"Lisbon","units":"metric"}', "LLM", "user-1234",
+    ];
+    async function collectionsDuring(work: (text: string) => string): Promise<number> {
+      const starts: number[] = [];
+      const observer = new PerformanceObserver((list) => list.getEntries().forEach((entry) => starts.push(entry.startTime)));
+      observer.observe({ entryTypes: ["gc"] });
+      let length = 0;
+      for (let i = 0; i < 10_000; i++) length += work(plain[i % plain.length]!).length;
+      const from = performance.now();
+      for (let i = 0; i < 2_000_000; i++) length += work(plain[i % plain.length]!).length;
+      const to = performance.now();
+      expect(length).toBeGreaterThan(0);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      observer.disconnect();
+      return starts.filter((start) => start >= from && start <= to).length;
+    }
+    // The measure sees allocation: copying each string collects garbage many times over.
+    expect(await collectionsDuring((text) => (" " + text).slice(1))).toBeGreaterThan(10);
+    expect(await collectionsDuring((text) => scrub(text))).toBe(0);
   });
 
   it("is redacted only where documented as deliberate", () => {

@@ -146,6 +146,15 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
   literal("twilio-api-key", "SK", "[0-9a-f]{32}(?![A-Za-z0-9])"),
   literal("databricks-token", "dapi", "[a-f0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])"),
   {
+    name: "discord-bot-token",
+    source: String.raw`[MNO](?<=${TOKEN_START}[MNO])[A-Za-z0-9]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])`,
+  },
+  {
+    name: "telegram-bot-token",
+    lead: true,
+    source: String.raw`:(?<=${TOKEN_START}([0-9]{8,10}):)[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])`,
+  },
+  {
     name: "azure-client-secret",
     lead: true,
     source: String.raw`~(?<=(?:^|[^A-Za-z0-9_~.-])([A-Za-z0-9_~.]{3}[0-9]Q)~)[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])`,
@@ -163,12 +172,16 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     byKey: true,
     source: String.raw`[?&](?:key|sig|signature|X-Amz-Signature|X-Goog-Signature)=([^&#\s"'<>\\]+)`,
   },
-  { name: "netrc-password", source: String.raw`machine[ \t]+\S+\s+(?:login[ \t]+\S+\s+)?password[ \t]+(\S+)` },
+  {
+    name: "netrc-password",
+    // Also with its newlines escaped, as in JSON text.
+    source: String.raw`machine[ \t]+[^\s"'\\]+(?:\s|\\+[nrt]){1,16}(?:login[ \t]+[^\s"'\\]+(?:\s|\\+[nrt]){1,16})?password[ \t]+([^\s"'\\]+)`,
+  },
   {
     name: "cli-secret",
-    source: String.raw`--(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret|private-key|secret-key|access-key|passphrase)[ \t]+(?:"([^"\\\r\n]+)|'([^'\\\r\n]+)|(?![-<$])([^\s"'${"`"};&|<>]+))`,
+    source: String.raw`--(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret|private-key|secret-key|access-key|passphrase)[ \t]+(?:"([^"\\\r\n]+)|'([^'\\\r\n]+)|(?![-<$])([^\s"'${"`"};&|<>\\]+))`,
   },
-  { name: "cli-secret", source: String.raw`-(?:u|-user)(?<=(?:^|[ \t])-(?:u|-user))[ \t]+["']?[^\s:"'@]+:([^\s"'@]+)` },
+  { name: "cli-secret", source: String.raw`-(?:u|-user)(?<=(?:^|[ \t])-(?:u|-user))[ \t]+["']?[^\s:"'@\\]+:([^\s"'@\\]+)` },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -281,6 +294,7 @@ const CODE_ROOTS: ReadonlySet<string> = new Set([
   "window", "globalthis", "import", "system", "environment",
 ]);
 const KEY_SPAN = 64;
+const LONGEST_PLACEHOLDER = 256;
 
 /**
  * The key written before a separator: letters, digits, `_ . -` and spaces, past closing quotes and
@@ -312,7 +326,7 @@ const isKeyChar = (c: number) =>
  */
 function literalSecret(vocabulary: KeyVocabulary, value: string, subject: string, end: number, alternative: number): boolean {
   if (value.length === 0 || value.startsWith("[REDACTED") || MASK.test(value)) return false;
-  if (SEPARATOR.test(value)) return true;
+  if (SEPARATOR.test(value) || value.length > LONGEST_PLACEHOLDER) return true;
   if (PLACEHOLDERS.has(value.toLowerCase()) || TEMPLATE.test(value)) return false;
   if (alternative !== UNQUOTED || !IDENTIFIER_PATH.test(value)) return true;
   const next = subject.charAt(end);

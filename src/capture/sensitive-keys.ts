@@ -63,6 +63,8 @@ const BUILT_IN: readonly SensitiveName[] = [
   { words: ["csrf"] },
   { words: ["xsrf"] },
   { words: ["otp"] },
+  { words: ["mnemonic"] },
+  { words: ["seed", "phrase"] },
   { words: ["cvv"] },
   { words: ["cvv2"] },
   { words: ["cvc"] },

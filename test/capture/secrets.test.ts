@@ -181,6 +181,8 @@ describe("value rules in detail", () => {
     expect(scrub("connect(user='ana', passwd='pa55w0rd')")).toBe("connect(user='ana', passwd='[REDACTED]')");
     expect(scrub("$pdo = ['password' => 'pa55w0rd'];")).toBe("$pdo = ['password' => '[REDACTED]'];");
     expect(scrub("mysql --user=root --password=pa55w0rd db")).toBe("mysql --user=root --password=[REDACTED] db");
+    const netrc = JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword s3cr3t-pw\n" });
+    expect(scrub(netrc)).toBe(JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword [REDACTED:netrc-password]\n" }));
   });
 
   it("keeps the scheme of an Authorization value and replaces the credentials", () => {

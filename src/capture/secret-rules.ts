@@ -13,8 +13,7 @@
  * one backtrack entry per iteration and overflows its stack on inputs of a few megabytes).
  */
 import { Buffer } from "node:buffer";
-import { anyCase } from "./sensitive-keys.js";
-import type { KeyVocabulary } from "./sensitive-keys.js";
+import { KeyVocabulary, anyCase, keyWords } from "./sensitive-keys.js";
 
 export interface ValueRule {
   /** Shown in the marker `[REDACTED:<name>]`. */
@@ -29,7 +28,7 @@ export interface ValueRule {
   /** Matched right after the rule's match, once the guard holds; its capture groups hold the secret. */
   readonly value?: string;
   /** Second look at a candidate; `alternative` is the index of the capture group that matched. */
-  readonly accept?: (secret: string, subject: string, end: number, alternative: number) => boolean;
+  readonly accept?: (secret: string, subject: string, end: number, alternative: number, matchStart: number) => boolean;
 }
 
 /** A token may start at the start of text, after a non-token character, after %XX or a JSON escape. */
@@ -80,6 +79,9 @@ const sep = (name: string, head: string, separator: string, rest: string, accept
 function literal(name: string, prefix: string, rest: string): ValueRule {
   return { name, source: `${prefix}(?<=${TOKEN_START}${prefix})${rest}` };
 }
+
+/** The built-in key names, for values that merely name a secret (`https://user:password@host`). */
+const NAMES = new KeyVocabulary();
 
 const hasDigit = (s: string) => /[0-9]/.test(s);
 const hasLetter = (s: string) => /[A-Za-z]/.test(s);
@@ -166,7 +168,11 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     source: String.raw`(?:Basic|BASIC)[ \t]+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])`,
     accept: encodesUserPassword,
   },
-  { name: "url-password", source: String.raw`:(?:\/\/|\\\/\\\/)[^\s:/?#@"'<>\\]{0,128}:([^\s/?#"'<>\\]{1,256})(?=@)` },
+  {
+    name: "url-password",
+    source: String.raw`:(?:\/\/|\\\/\\\/)[^\s:/?#@"'<>\\]{0,128}:([^\s/?#"'<>\\]{1,256})(?=@)`,
+    accept: (password) => !isPlaceholder(password) && !NAMES.isName(password),
+  },
   {
     name: "query-secret",
     byKey: true,
@@ -282,34 +288,58 @@ const PLACEHOLDERS: ReadonlySet<string> = new Set([
   "null", "none", "nil", "undefined", "true", "false", "string", "str", "number", "int", "integer", "bool",
   "boolean", "bytes", "any", "unknown", "object", "optional", "secretstr", "redacted", "hidden", "masked",
   "required", "await", "new", "yield", "typeof", "this", "self", "require", "lambda", "function", "async",
-  "not", "return",
+  "not", "return", "void", "unique", "symbol", "readonly", "keyof", "bigint", "never", "const", "declare",
 ]);
 const MASK = /^[*xX•.#_-]+$/;
 const TEMPLATE = /^\$[A-Za-z_{(]|\$\{[^}]*\}|\{\{[^}]*\}\}|^%\(\w+\)s|^%\w+%$|^<[^<>]*>$|\{[A-Za-z_][\w.]*\}|^#\{/;
 const SEPARATOR = /[:=]/;
+/** A type name: capitalized and ending in a lower-case letter, unlike most passwords (`Welcome1`). */
+const TYPE_NAME = /^[A-Z][A-Za-z0-9_]*[a-z]$/;
+/** What follows a type in a declaration: `<` of a generic, `|` `&` of a union, `,` `;` `)`, `=>`. */
+const TYPE_FOLLOWER = /^[ \t]*(?:[<|&,;)]|=>)/;
+/** An operator between spaces after a name: `pass = exists && …`, `token = a ? b : c`. */
+const OPERATOR_FOLLOWER = /^[ \t]+(?:&&|\|\||\?\?|[=!]==?|[-+*\/%<>?|&])[ \t]/;
+const KEY_LIKE = /^[A-Za-z][\w.-]{0,63}$/;
+const WORD = /^[A-Za-z_]+$/;
+const SHORTEST_SECRET = 3;
 const IDENTIFIER_PATH = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$/;
-const CODE_ROOTS: ReadonlySet<string> = new Set([
-  "process", "os", "self", "this", "cls", "env", "config", "cfg", "settings", "conf", "secrets", "vars",
-  "params", "props", "opts", "options", "args", "kwargs", "request", "req", "ctx", "context", "app",
-  "window", "globalthis", "import", "system", "environment",
-]);
 const KEY_SPAN = 64;
 const LONGEST_PLACEHOLDER = 256;
+
+interface WrittenKey {
+  readonly text: string;
+  /** The quote just before the key, or "" — and whether the same quote follows the key. */
+  readonly quote: string;
+  readonly closed: boolean;
+}
 
 /**
  * The key written before a separator: letters, digits, `_ . -` and spaces, past closing quotes and
  * backslashes, and not into a JSON escape (`\npassword`).
  */
-function keyBefore(subject: string, separator: number): string {
+function keyBefore(subject: string, separator: number): WrittenKey {
   let end = separator;
   while (end > 0 && isBlank(subject.charCodeAt(end - 1))) end--;
+  const closedAt = end;
   for (let quotes = 0; end > 0 && quotes < 9 && isQuote(subject.charCodeAt(end - 1)); quotes++) end--;
   let start = end;
   while (start > 0 && end - start < KEY_SPAN && isKeyChar(subject.charCodeAt(start - 1))) {
     if (subject.charCodeAt(start - 2) === 92 /* \ */ && isEscapeLetter(subject.charCodeAt(start - 1))) break;
     start--;
   }
-  return subject.slice(start, end);
+  const quote = start > 0 && isQuote(subject.charCodeAt(start - 1)) ? subject.charAt(start - 1) : "";
+  return { text: subject.slice(start, end), quote, closed: closedAt > end };
+}
+
+/**
+ * `"Password: " + prompt`: a key inside a string whose closing quote follows the separator is
+ * prose in a string literal, not a key with a quoted value.
+ */
+function quotesItsValue(subject: string, separator: number, key: WrittenKey): boolean {
+  if (key.quote === "" || key.closed) return true;
+  let at = separator + 1;
+  while (at < subject.length && /[=> \t]/.test(subject.charAt(at))) at++;
+  return subject.charAt(at) !== key.quote;
 }
 
 const isBlank = (c: number) => c === 32 || c === 9;
@@ -318,24 +348,35 @@ const isEscapeLetter = (c: number) => c === 110 || c === 114 || c === 116 || c =
 const isKeyChar = (c: number) =>
   (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45 || c === 32;
 
+/** Values that stand for a secret without being one: too short (a card's CVV has three digits), masked, placeholders, templates, markers. */
+function isPlaceholder(value: string): boolean {
+  if (value.length < SHORTEST_SECRET || value.startsWith("[REDACTED") || MASK.test(value)) return true;
+  if (value.length > LONGEST_PLACEHOLDER || SEPARATOR.test(value)) return false;
+  return PLACEHOLDERS.has(value.toLowerCase()) || TEMPLATE.test(value);
+}
+
+/** `session: "session"`, `header = "Proxy-Authorization"`: a constant holding a key's name. */
+function namesAKey(vocabulary: KeyVocabulary, value: string): boolean {
+  return KEY_LIKE.test(value) && (vocabulary.isName(value) || (keyWords(value).length > 1 && vocabulary.isSensitive(value)));
+}
+
 /**
- * False for values under a sensitive key that are no secret: empty, masked, placeholders and
- * templates, and — unquoted only — code that names where a secret comes from (`os.environ[…]`,
- * `getpass()`, `req.body.password`, `hashedPassword`, `password=password`). None of these holds a
- * `:` or `=`, so no other key can start inside one and the scan can go on after it.
+ * False for values under a sensitive key that are no secret: placeholders, a constant holding a
+ * key's name, and — unquoted only — code that names where a secret comes from: a call or index
+ * (`getpass()`, `os.environ[…]`), a property path (`req.body.password`), a name that is itself a
+ * sensitive key (`password=password`, `token: accessToken`), an operand (`pass = a && b`), a type
+ * (`privateKey: Buffer;`), a namespaced name (`auth:login`, `Http2Session:stream`). None of these holds a `:` or `=`, so no other key can start inside one
+ * and the scan can go on after it.
  */
-function literalSecret(vocabulary: KeyVocabulary, value: string, subject: string, end: number, alternative: number): boolean {
-  if (value.length === 0 || value.startsWith("[REDACTED") || MASK.test(value)) return false;
+function literalSecret(vocabulary: KeyVocabulary, value: string, subject: string, end: number, alternative: number, separator: string): boolean {
+  if (isPlaceholder(value)) return false;
   if (SEPARATOR.test(value) || value.length > LONGEST_PLACEHOLDER) return true;
-  if (PLACEHOLDERS.has(value.toLowerCase()) || TEMPLATE.test(value)) return false;
+  if (namesAKey(vocabulary, value)) return false;
   if (alternative !== UNQUOTED || !IDENTIFIER_PATH.test(value)) return true;
-  const next = subject.charAt(end);
-  if (next === "(" || next === "[") return false;
-  const segments = value.split(".");
-  if (segments.length > 1) {
-    return !CODE_ROOTS.has(segments[0]!.toLowerCase()) && !vocabulary.isSensitive(segments[segments.length - 1]!);
-  }
-  return !vocabulary.isSensitive(value);
+  const next = subject.slice(end, end + 8);
+  if (/^[([]/.test(next) || value.includes(".") || vocabulary.isSensitive(value) || OPERATOR_FOLLOWER.test(next)) return false;
+  if (separator === ":" && WORD.test(value) && subject.charAt(end - value.length - 1) === ":") return false; // auth:login
+  return !(TYPE_NAME.test(value) && (next.startsWith("<") || (separator === ":" && TYPE_FOLLOWER.test(next))));
 }
 
 /**
@@ -352,9 +393,13 @@ export function keyValueRules(vocabulary: KeyVocabulary): readonly ValueRule[] {
       name: "key-value",
       byKey: true,
       source: `[:=](?<=${key}[:=])(?:(?<=:)=|(?<==)>)?(?!=)`,
-      guard: (subject, matchStart) => vocabulary.isSensitive(keyBefore(subject, matchStart)),
+      guard: (subject, matchStart) => {
+        const key = keyBefore(subject, matchStart);
+        return vocabulary.isSensitive(key.text) && quotesItsValue(subject, matchStart, key);
+      },
       value: `[ \\t]*(?:${KEY_VALUE})`,
-      accept: (value, subject, end, alternative) => literalSecret(vocabulary, value, subject, end, alternative),
+      accept: (value, subject, end, alternative, matchStart) =>
+        literalSecret(vocabulary, value, subject, end, alternative, subject.charAt(matchStart)),
     },
   ];
 }

@@ -97,7 +97,7 @@ class RuleFamily {
       if (candidate === undefined) continue;
       const { start, end, alternative } = candidate;
       const accept = compiled.rule.accept;
-      if (start >= copied && end > start && (accept === undefined || accept(subject.slice(start, end), subject, end, alternative))) {
+      if (start >= copied && end > start && (accept === undefined || accept(subject.slice(start, end), subject, end, alternative, found.index))) {
         out += subject.slice(copied, start) + compiled.marker;
         copied = end;
         pattern.lastIndex = end;

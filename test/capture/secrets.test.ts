@@ -210,6 +210,13 @@ describe("value rules in detail", () => {
 
   it("keeps code that names where a secret comes from", () => {
     for (const code of [
+      "function createCipher(algorithm: string, password: BinaryLike, options?: CipherOptions): Cipher;",
+      "privateKey: Promise<CryptoKey>",
+      "const pass = exists && matches(expected);",
+      'def getpass(prompt="Password: ", stream=None):',
+      "auth_header = 'Proxy-Authorization'",
+      'session: "session",',
+      "debug('auth:login hello')",
       "password = os.environ['DB_PASSWORD']",
       "token = getToken();",
       "const apiKey = process.env.API_KEY;",
@@ -280,7 +287,8 @@ describe("sensitive keys", () => {
     "aws_credentials", "access_key", "secret_key", "AWS_SECRET_ACCESS_KEY", "aws_session_token", "csrf", "xsrf",
     "csrf_token", "X-CSRF-Token", "cvv", "cvc", "ssn", "card_number", "cardNumber", "credit_card", "password_hash",
     "passwordConfirmation", "new_password", "DB_PASSWORD", "MYTOKEN", "dbpassword", "GITHUB_TOKEN", "OPENAI_API_KEY",
-    "_authToken", "bearer", "jsessionid", "PHPSESSID", "otp", "social_security_number",
+    "_authToken", "bearer", "jsessionid", "PHPSESSID", "otp", "social_security_number", "casino_password", "mnemonic",
+    "wallet_seed_phrase", "userCred",
     ATTR_HTTP_REQUEST_HEADER("authorization"), ATTR_HTTP_REQUEST_HEADER("x-api-key"), ATTR_HTTP_REQUEST_HEADER("cookie"),
     ATTR_HTTP_RESPONSE_HEADER("set-cookie"),
   ];
@@ -294,7 +302,7 @@ describe("sensitive keys", () => {
     "gen_ai.server.time_to_first_token", "gen_ai.server.time_per_output_token", "max_tokens", "token_type", "token_count",
     "tokenizer", "tokens", "author", "authority", "keyboard", "monkey", "passenger", "compass", "bypass", "key",
     "public_key", "private_key_id", "session.id", "sessionId", "next_page_token", "eos_token", "password_policy",
-    "secret_name", "first_pass", "cookie_policy", "api_key_id",
+    "secret_name", "first_pass", "cookie_policy", "api_key_id", "NOPASSWD", "no_password",
   ];
 
   it.each(positives)("%s is sensitive", (key) => {

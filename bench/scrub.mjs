@@ -1,9 +1,17 @@
 // Cost of the secret scrubber (src/capture/secrets.ts): ns per typical short attribute string with
 // no match and with a match, MB/s on long text, and ms for 1 MB adversarial strings.
 // Interleaved rounds, medians. Run: npm run build && node bench/scrub.mjs [--quick] [--json]
+// False-positive survey instead: node bench/scrub.mjs --survey DIR... scrubs every line of the text
+// files under the directories and prints how many lines changed, by marker, with samples.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createScrubber } from "../dist/esm/capture/secrets.js";
 
 const scrubber = createScrubber();
+if (process.argv.includes("--survey")) {
+  survey(process.argv.slice(process.argv.indexOf("--survey") + 1));
+  process.exit(0);
+}
 const quick = process.argv.includes("--quick");
 const rounds = quick ? 5 : 15;
 
@@ -103,3 +111,35 @@ if (process.argv.includes("--json")) {
   for (const [k, v] of Object.entries(result.adversarial1MBms)) console.log(`  ${String(v).padStart(7)}  ${JSON.stringify(k)}`);
 }
 if (sink === 0) console.log("");
+
+function survey(roots) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(md|txt|rst|html|ts|js|mjs|cjs|py|json|ya?ml|cfg|ini|toml)$/.test(entry.name) && !entry.name.endsWith(".min.js")) files.push(path);
+    }
+  };
+  roots.forEach(walk);
+  let bytes = 0;
+  let lines = 0;
+  let changed = 0;
+  const byMarker = {};
+  const samples = [];
+  for (const file of files) {
+    const text = readFileSync(file, "utf8");
+    bytes += text.length;
+    for (const line of text.split("\n")) {
+      lines++;
+      const out = scrubber.scrub(line);
+      if (out === line) continue;
+      changed++;
+      for (const marker of out.match(/\[REDACTED(?::[\w.-]+)?\]/g) ?? []) byMarker[marker] = (byMarker[marker] ?? 0) + 1;
+      if (samples.length < 40) samples.push(`${line.trim().slice(0, 110)}\n      → ${out.trim().slice(0, 110)}`);
+    }
+  }
+  console.log(`${files.length} files, ${(bytes / 1e6).toFixed(1)} MB, ${lines} lines: ${changed} lines changed (${((changed / lines) * 100).toFixed(3)}%)`);
+  console.log(byMarker);
+  for (const sample of samples) console.log(`  ${sample}`);
+}

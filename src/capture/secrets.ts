@@ -60,13 +60,17 @@ interface Candidate {
  */
 class RuleFamily {
   private readonly pattern: RegExp;
-  private readonly rules: readonly CompiledRule[];
+  /** Rules that can match where a match starts with an ASCII character; `beyondAscii` for the rest. */
+  private readonly byFirstCharacter: (readonly CompiledRule[])[] = [];
+  private readonly beyondAscii: readonly CompiledRule[];
   private readonly candidate: Candidate = { start: 0, end: 0, alternative: -1, resume: 0 };
 
   constructor(entries: readonly (ValueRule | RuleGroup)[]) {
     const rules: CompiledRule[] = [];
+    const firsts: (ReadonlySet<number> | undefined)[] = [];
     const add = (rule: ValueRule, prefix = ""): string => {
       const source = uncountedLoops(rule.source);
+      firsts.push(firstCharacters(prefix || source));
       rules.push({
         rule,
         sticky: new RegExp(`${prefix}(?:${source})`, "y"),
@@ -80,7 +84,8 @@ class RuleFamily {
       const prefix = uncountedLoops(entry.prefix);
       return `${prefix}(?:${entry.rules.map((rule) => add(rule, prefix)).join("|")})`;
     });
-    this.rules = rules;
+    for (let c = 0; c < 128; c++) this.byFirstCharacter.push(rules.filter((_, i) => firsts[i]?.has(c) ?? true));
+    this.beyondAscii = rules.filter((_, i) => firsts[i] === undefined);
     this.pattern = new RegExp(sources.join("|"), "g");
   }
 
@@ -109,7 +114,8 @@ class RuleFamily {
   }
 
   private identify(subject: string, at: number): CompiledRule {
-    for (const compiled of this.rules) {
+    const first = subject.charCodeAt(at);
+    for (const compiled of first < 128 ? this.byFirstCharacter[first]! : this.beyondAscii) {
       compiled.sticky.lastIndex = at;
       if (compiled.sticky.test(subject)) return compiled;
     }
@@ -148,6 +154,22 @@ class RuleFamily {
     candidate.resume = value !== undefined ? end : Math.max(at + 1, candidate.start);
     return candidate;
   }
+}
+
+/**
+ * The characters a match of `source` can start with, when its first atom is a plain character, an
+ * escape or a class that matches ASCII only; undefined when it could be anything.
+ */
+function firstCharacters(source: string): ReadonlySet<number> | undefined {
+  const first = source.charAt(0);
+  if (first === "" || "()^$.|?*+{".includes(first)) return undefined;
+  const length = first === "\\" ? 2 : first === "[" ? source.search(/(?<!\\)\]/) + 1 : 1;
+  if (length === 0 || /^[?*{]/.test(source.slice(length))) return undefined;
+  const atom = new RegExp(`^${source.slice(0, length)}`);
+  if (atom.test("\u00e9") || atom.test("\u4e2d")) return undefined;
+  const characters = new Set<number>();
+  for (let c = 0; c < 128; c++) if (atom.test(String.fromCharCode(c))) characters.add(c);
+  return characters;
 }
 
 /**

@@ -39,7 +39,18 @@ interface CompiledRule {
   readonly rule: ValueRule;
   /** The rule alone, sticky, with its capture groups: tells what matched and where the secret is. */
   readonly sticky: RegExp;
+  /** The rule's value pattern, sticky. */
+  readonly value: RegExp | undefined;
   readonly marker: string;
+}
+
+/** Where a candidate secret lies, and what to do when it is turned down. */
+interface Candidate {
+  start: number;
+  end: number;
+  alternative: number;
+  /** Where the scan goes on if the candidate is not a secret. */
+  resume: number;
 }
 
 /**
@@ -49,18 +60,32 @@ interface CompiledRule {
  */
 class RuleFamily {
   private readonly pattern: RegExp;
-  private readonly rules: readonly CompiledRule[];
+  /** Rules that can match where a match starts with an ASCII character; `beyondAscii` for the rest. */
+  private readonly byFirstCharacter: (readonly CompiledRule[])[] = [];
+  private readonly beyondAscii: readonly CompiledRule[];
+  private readonly candidate: Candidate = { start: 0, end: 0, alternative: -1, resume: 0 };
 
   constructor(entries: readonly (ValueRule | RuleGroup)[]) {
     const rules: CompiledRule[] = [];
+    const firsts: (ReadonlySet<number> | undefined)[] = [];
     const add = (rule: ValueRule, prefix = ""): string => {
-      rules.push({ rule, sticky: new RegExp(`${prefix}(?:${rule.source})`, "y"), marker: rule.byKey ? REDACTED : `[REDACTED:${rule.name}]` });
-      return withoutCaptures(rule.source);
+      const source = uncountedLoops(rule.source);
+      firsts.push(firstCharacters(prefix || source));
+      rules.push({
+        rule,
+        sticky: new RegExp(`${prefix}(?:${source})`, "y"),
+        value: rule.value === undefined ? undefined : new RegExp(uncountedLoops(rule.value), "y"),
+        marker: rule.byKey ? REDACTED : `[REDACTED:${rule.name}]`,
+      });
+      return withoutCaptures(source);
     };
-    const sources = entries.map((entry) =>
-      "rules" in entry ? `${entry.prefix}(?:${entry.rules.map((rule) => add(rule, entry.prefix)).join("|")})` : add(entry),
-    );
-    this.rules = rules;
+    const sources = entries.map((entry) => {
+      if (!("rules" in entry)) return add(entry);
+      const prefix = uncountedLoops(entry.prefix);
+      return `${prefix}(?:${entry.rules.map((rule) => add(rule, prefix)).join("|")})`;
+    });
+    for (let c = 0; c < 128; c++) this.byFirstCharacter.push(rules.filter((_, i) => firsts[i]?.has(c) ?? true));
+    this.beyondAscii = rules.filter((_, i) => firsts[i] === undefined);
     this.pattern = new RegExp(sources.join("|"), "g");
   }
 
@@ -72,44 +97,87 @@ class RuleFamily {
     let out = "";
     let copied = 0;
     do {
-      const at = found.index;
-      const hit = this.identify(subject, at);
-      if (hit === undefined) throw new Error("a rule and its family disagree");
-      const [compiled, match] = hit;
-      const { rule } = compiled;
-      const end = at + match[0].length;
-      const first = rule.lead ? 2 : 1;
-      let start = at;
-      let alternative = -1;
-      for (let g = first; g < match.length; g++) {
-        const part = match[g];
-        if (part !== undefined) {
-          start = end - part.length;
-          alternative = g - first;
-          break;
-        }
-      }
-      if (rule.lead) start = at - match[1]!.length;
-      const secret = subject.slice(start, end);
-      if (start >= copied && secret.length > 0 && (rule.accept === undefined || rule.accept(secret, subject, end, alternative, at))) {
+      const compiled = this.identify(subject, found.index);
+      const candidate = this.locate(compiled, subject, found.index);
+      if (candidate === undefined) continue;
+      const { start, end, alternative } = candidate;
+      const accept = compiled.rule.accept;
+      if (start >= copied && end > start && (accept === undefined || accept(subject.slice(start, end), subject, end, alternative, found.index))) {
         out += subject.slice(copied, start) + compiled.marker;
         copied = end;
         pattern.lastIndex = end;
       } else {
-        pattern.lastIndex = Math.max(at + 1, start);
+        pattern.lastIndex = candidate.resume;
       }
     } while ((found = pattern.exec(subject)) !== null);
     return copied === 0 ? subject : out + subject.slice(copied);
   }
 
-  private identify(subject: string, at: number): [CompiledRule, RegExpExecArray] | undefined {
-    for (const compiled of this.rules) {
+  private identify(subject: string, at: number): CompiledRule {
+    const first = subject.charCodeAt(at);
+    for (const compiled of first < 128 ? this.byFirstCharacter[first]! : this.beyondAscii) {
       compiled.sticky.lastIndex = at;
-      const match = compiled.sticky.exec(subject);
-      if (match !== null) return [compiled, match];
+      if (compiled.sticky.test(subject)) return compiled;
     }
-    return undefined;
+    throw new Error("a rule and its family disagree");
   }
+
+  /** Undefined when the rule's guard turns the match down; the scan then goes on from the next character. */
+  private locate(compiled: CompiledRule, subject: string, at: number): Candidate | undefined {
+    const { rule, sticky, value } = compiled;
+    if (rule.guard !== undefined && !rule.guard(subject, at)) return undefined;
+    sticky.lastIndex = at;
+    let match = sticky.exec(subject)!;
+    let end = at + match[0].length;
+    const candidate = this.candidate;
+    let first = rule.lead ? 2 : 1;
+    if (value !== undefined) {
+      value.lastIndex = end;
+      const valueMatch = value.exec(subject);
+      if (valueMatch === null) return undefined;
+      match = valueMatch;
+      end += valueMatch[0].length;
+      first = 1;
+    }
+    candidate.start = rule.lead ? at - match[1]!.length : at;
+    candidate.end = end;
+    candidate.alternative = -1;
+    for (let g = first; g < match.length; g++) {
+      const part = match[g];
+      if (part !== undefined) {
+        if (!rule.lead) candidate.start = end - part.length;
+        candidate.alternative = g - first;
+        break;
+      }
+    }
+    // A value that is turned down holds no separator (see literalSecret): nothing starts inside it.
+    candidate.resume = value !== undefined ? end : Math.max(at + 1, candidate.start);
+    return candidate;
+  }
+}
+
+/**
+ * The characters a match of `source` can start with, when its first atom is a plain character, an
+ * escape or a class that matches ASCII only; undefined when it could be anything.
+ */
+function firstCharacters(source: string): ReadonlySet<number> | undefined {
+  const first = source.charAt(0);
+  if (first === "" || "()^$.|?*+{".includes(first)) return undefined;
+  const length = first === "\\" ? 2 : first === "[" ? source.search(/(?<!\\)\]/) + 1 : 1;
+  if (length === 0 || /^[?*{]/.test(source.slice(length))) return undefined;
+  const atom = new RegExp(`^${source.slice(0, length)}`);
+  if (atom.test("\u00e9") || atom.test("\u4e2d")) return undefined;
+  const characters = new Set<number>();
+  for (let c = 0; c < 128; c++) if (atom.test(String.fromCharCode(c))) characters.add(c);
+  return characters;
+}
+
+/**
+ * `[a-z]{20,}` → `[a-z]{20}[a-z]*`, same meaning. V8 runs the open-ended count with one backtrack
+ * entry per character and throws on a run of some megabytes; a plain star it runs in place.
+ */
+function uncountedLoops(source: string): string {
+  return source.replace(/(\[(?:\\.|[^\]\\])*\])\{(\d+),\}/g, "$1{$2}$1*");
 }
 
 /** The same expression with every capturing group made non-capturing. */

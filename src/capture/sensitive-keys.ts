@@ -27,11 +27,12 @@ const NOT_A_CREDENTIAL_TOKEN = [
   "per", "max", "min", "num", "total", "input", "output", "prompt", "completion", "eos", "bos", "pad",
   "unk", "sep", "cls", "mask", "special", "stop", "start", "end",
 ];
-const NOT_A_PASSWORD_PASS = ["first", "second", "last", "next", "single", "multi", "double", "two", "one"];
+const NOT_A_PASSWORD_PASS = ["first", "second", "last", "next", "single", "multi", "double", "two", "one", "no"];
+const NO_PASSWORD = ["no"];
 
 const BUILT_IN: readonly SensitiveName[] = [
-  { words: ["password"], asSuffix: true },
-  { words: ["passwd"], asSuffix: true },
+  { words: ["password"], asSuffix: true, unlessAfter: NO_PASSWORD },
+  { words: ["passwd"], asSuffix: true, unlessAfter: NO_PASSWORD },
   { words: ["pwd"] },
   { words: ["pass"], unlessAfter: NOT_A_PASSWORD_PASS },
   { words: ["passphrase"], asSuffix: true },
@@ -51,6 +52,7 @@ const BUILT_IN: readonly SensitiveName[] = [
   { words: ["session", "key"] },
   { words: ["auth"] },
   { words: ["authorization"], asSuffix: true },
+  { words: ["cred"] },
   { words: ["credential"] },
   { words: ["credentials"], asSuffix: true },
   { words: ["creds"] },
@@ -63,6 +65,8 @@ const BUILT_IN: readonly SensitiveName[] = [
   { words: ["csrf"] },
   { words: ["xsrf"] },
   { words: ["otp"] },
+  { words: ["mnemonic"] },
+  { words: ["seed", "phrase"] },
   { words: ["cvv"] },
   { words: ["cvv2"] },
   { words: ["cvc"] },
@@ -83,6 +87,7 @@ const QUALIFIERS: ReadonlySet<string> = new Set([
 
 const MAX_QUALIFIERS = 2;
 const DECIDED_LIMIT = 2048;
+const LONGEST_KEY = 256;
 
 const LOWER = 1;
 const UPPER = 2;
@@ -144,8 +149,15 @@ export class KeyVocabulary {
     this.names = names;
   }
 
+  /** True when the text, as words, is exactly one of the sensitive names (`password`, `api_key`). */
+  isName(text: string): boolean {
+    return this.byJoined.has(keyWords(text).join(""));
+  }
+
   /** Memoized: the same few keys come back on every record. */
   isSensitive(key: string): boolean {
+    // Only the last words count: a huge key is judged by its end and not kept in the memo.
+    if (key.length > LONGEST_KEY) return this.decide(key.slice(-LONGEST_KEY));
     let sensitive = this.decided.get(key);
     if (sensitive === undefined) {
       sensitive = this.decide(key);
@@ -169,7 +181,7 @@ export class KeyVocabulary {
     const last = words[end - 1]!;
     for (const name of this.suffixes) {
       const tail = name.words.join("");
-      if (last.length > tail.length && last.endsWith(tail) && !follows(name, last.slice(0, -tail.length))) return true;
+      if (last.length > tail.length && last.endsWith(tail) && !follows(name, last.slice(0, -tail.length), true)) return true;
     }
     return false;
   }
@@ -207,7 +219,8 @@ function endingIn(words: readonly string[]): string {
   return wholeWord ? `(?:${body})?` : body;
 }
 
-function follows(name: SensitiveName, before: string): boolean {
+/** Whether `before` (the previous word, or what precedes the name inside one word) cancels the name. */
+function follows(name: SensitiveName, before: string, insideWord = false): boolean {
   if (name.unlessAfter === undefined || before === "") return false;
-  return name.unlessAfter.some((word) => before === word || before.endsWith(word));
+  return name.unlessAfter.some((word) => before === word || (insideWord && word.length >= 4 && before.endsWith(word)));
 }

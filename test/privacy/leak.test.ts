@@ -52,7 +52,7 @@ async function plant(secret: string, inText: string, i: number): Promise<void> {
   // Credentials in URLs are single tokens: multi-line secrets (PEM blocks) go in other places only.
   const token = /\s/.test(secret) ? "t0k3n-placeholder" : secret;
   const span = trace.getTracer("third-party-http").startSpan(`GET https://svc.example.com/?token=${token}`);
-  span.setAttributes({ "input.value": `{"headers":{"x":"${inText}"}}`, "url.full": `https://u:${encodeURIComponent(token)}@db.example.com/x`, "note": inText });
+  span.setAttributes({ "input.value": JSON.stringify({ headers: { x: inText } }), "url.full": `https://u:${encodeURIComponent(token)}@db.example.com/x`, "note": inText });
   span.addEvent("log", { message: inText });
   span.recordException(new Error(`upstream said ${inText}`));
   span.end();

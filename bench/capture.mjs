@@ -9,7 +9,7 @@ import { coatLogProcessors, coatSpanProcessors } from "agent-coat";
 
 const discard = { export: (_items, done) => done({ code: ExportResultCode.SUCCESS }), shutdown: async () => {}, forceFlush: async () => {} };
 const big = { maxQueueSize: 1 << 20, maxExportBatchSize: 512, scheduledDelayMillis: 200 };
-const setup = (capture) => ({ capture, env: {}, stderr: false, file: false, spanExporters: [discard], logExporters: [discard] });
+const setup = (capture) => ({ capture, seal: false, env: {}, stderr: false, file: false, spanExporters: [discard], logExporters: [discard] });
 
 // A typical LLM span from an auto-instrumentation: ~1 KB of JSON input, messages, one event.
 const input = JSON.stringify({ model: "gpt-4o", temperature: 0.2, messages: [{ role: "system", content: "You are a helpful travel agent. ".repeat(6) }, { role: "user", content: "Find me a hotel in Lisbon near the river for two nights in May, under 200 euros a night, with breakfast. ".repeat(3) }] });

@@ -4,7 +4,8 @@
 //      interleaved rounds, medians; the difference is what sealing adds.
 //   2. verification of --records records (default 1 000 000, half spans, half log records) from an
 //      OTLP JSON lines file as the file sink writes it: records/s, median of --runs runs (default 3).
-// Run: npm run build && node bench/seal.mjs [--quick] [--records N] [--runs N] [--json]
+// Verification time includes reading the file and JSON.parse. --keep keeps the generated file.
+// Run: npm run build && node bench/seal.mjs [--quick] [--records N] [--runs N] [--keep] [--json]
 import { JsonLogsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { LoggerProvider } from "@opentelemetry/sdk-logs";
@@ -115,7 +116,8 @@ for (let run = 0; run < RUNS; run++) {
   verified = await verifyFiles([file]);
   verifyRates.push(verified.chains.reduce((n, c) => n + c.records, 0) / (Number(process.hrtime.bigint() - start) / 1e9));
 }
-if (!argv.includes("--keep")) rmSync(dir, { recursive: true, force: true }); else console.error(file);
+if (argv.includes("--keep")) console.error(`kept ${file}`);
+else rmSync(dir, { recursive: true, force: true });
 if (!verified.ok) throw new Error(`bench file did not verify: ${JSON.stringify(verified.chains.map((c) => c.error))}`);
 const records = verified.chains.reduce((n, c) => n + c.records, 0);
 

@@ -41,7 +41,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
     // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
     if (this.sealer.isClosed) return;
     try {
-      if (this.sealer.seal(record.attributes as Record<string, unknown>, () => canonicalLogRecord(record))) this.resource = record.resource;
+      if (this.sealer.seal(record.attributes as Record<string, unknown>, canonicalLogRecord, record)) this.resource = record.resource;
     } catch (error) {
       reportOnce("seal: a log record could not be sealed", error);
     }
@@ -65,7 +65,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
 
   private emitCheckpoint(final: boolean): void {
     const record = new CheckpointLogRecord(this.resource!);
-    this.sealer.sealCheckpoint(record.attributes as Record<string, unknown>, () => canonicalLogRecord(record), final);
+    this.sealer.sealCheckpoint(record.attributes as Record<string, unknown>, canonicalLogRecord, record, final);
     this.forward(record, ROOT_CONTEXT);
   }
 

@@ -59,7 +59,7 @@ export class SealSpanProcessor implements SpanProcessor {
     // Export processors drop unsampled spans: sealing one would leave a gap in the chain.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
       try {
-        if (this.sealer.seal(span.attributes as Record<string, unknown>, () => canonicalSpan(span))) this.resource = span.resource;
+        if (this.sealer.seal(span.attributes as Record<string, unknown>, canonicalSpan, span)) this.resource = span.resource;
       } catch (error) {
         reportOnce("seal: a span could not be sealed", error);
       }
@@ -91,7 +91,7 @@ export class SealSpanProcessor implements SpanProcessor {
 
   private emitCheckpoint(final: boolean): void {
     const span = new CheckpointSpan(this.sealer.chain.id, this.resource!);
-    this.sealer.sealCheckpoint(span.attributes as Record<string, unknown>, () => canonicalSpan(span), final);
+    this.sealer.sealCheckpoint(span.attributes as Record<string, unknown>, canonicalSpan, span, final);
     this.forwardEnd(span);
   }
 

@@ -30,13 +30,13 @@ export class SealChain {
    * The attributes object is written directly, not through setAttribute(): span and log limits
    * (attribute count, value length) must never drop or truncate a seal.
    */
-  seal(attributes: Record<string, unknown>, canonical: () => string): string {
+  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R): string {
     attributes[SealKey.CHAIN] = this.id;
     attributes[SealKey.SEQ] = this.nextSeq;
     attributes[SealKey.PREV] = this.head;
     let hash: string;
     try {
-      hash = sha256Hex(canonical());
+      hash = sha256Hex(canonical(record));
     } catch (error) {
       delete attributes[SealKey.CHAIN];
       delete attributes[SealKey.SEQ];

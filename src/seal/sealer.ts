@@ -34,9 +34,9 @@ export class Sealer {
   }
 
   /** Seals a record into the chain; false once the chain is closed (after its final checkpoint). */
-  seal(attributes: Record<string, unknown>, canonical: () => string): boolean {
+  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R): boolean {
     if (this.closed) return false;
-    this.chain.seal(attributes, canonical);
+    this.chain.seal(attributes, canonical, record);
     this.sinceCheckpoint++;
     if (this.timer === undefined && this.intervalMs > 0) {
       this.timer = setInterval(() => this.checkpoint(false), this.intervalMs);
@@ -61,10 +61,10 @@ export class Sealer {
   }
 
   /** Seals a checkpoint record's attributes: the final flag, and with a key its key id and signature. */
-  sealCheckpoint(attributes: Record<string, unknown>, canonical: () => string, final: boolean): void {
+  sealCheckpoint<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R, final: boolean): void {
     attributes[SealKey.CHECKPOINT_FINAL] = final;
     if (this.key !== undefined) attributes[SealKey.KEY_ID] = this.key.keyId;
-    const hash = this.chain.seal(attributes, canonical);
+    const hash = this.chain.seal(attributes, canonical, record);
     if (this.key !== undefined) attributes[SealKey.SIGNATURE] = signCheckpoint(this.key, hash);
     this.sinceCheckpoint = 0;
   }

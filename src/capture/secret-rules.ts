@@ -40,7 +40,7 @@ export interface RuleGroup {
   readonly rules: readonly ValueRule[];
 }
 
-/** A token whose prefix has a separator: `sk-…`, `ghp_…`, `ya29.…`. */
+/** A token whose prefix has a separator: `sk-…`, `ghp_…`, `dop_v1_…`. */
 interface SeparatedToken {
   readonly name: string;
   readonly head: string;
@@ -67,7 +67,7 @@ function bySeparator(tokens: readonly SeparatedToken[]): RuleGroup[] {
   }));
 }
 
-const sep = (name: string, head: string, separator: string, rest: string, accept?: ValueRule["accept"]): SeparatedToken => ({
+const separated = (name: string, head: string, separator: string, rest: string, accept?: ValueRule["accept"]): SeparatedToken => ({
   name,
   head,
   separator,
@@ -95,33 +95,33 @@ function encodesUserPassword(s: string): boolean {
 }
 
 const SEPARATED_TOKENS: readonly SeparatedToken[] = [
-  sep("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
-  sep("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
-  sep("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
-  sep("openai-api-key", "sk", "-", "[A-Za-z0-9_-]{20,}", randomLooking),
-  sep("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
-  sep("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
-  sep("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
-  sep("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
-  sep("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
-  sep("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
-  sep("slack-token", "xox[abposre]", "-", "[A-Za-z0-9-]{10,}"),
-  sep("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
-  sep("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
-  sep("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
-  sep("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
-  sep("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
-  sep("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
-  sep("perplexity-api-key", "pplx", "-", "[A-Za-z0-9]{40,}"),
-  sep("digitalocean-token", "do[por]", "_", "v1_[a-f0-9]{64}"),
-  sep("shopify-token", "shp(?:at|ca|pa|ss)", "_", "[a-fA-F0-9]{32}"),
-  sep("pypi-token", "pypi", "-", "AgE[A-Za-z0-9_-]{50,}"),
-  sep("docker-token", "dckr", "_", "pat_[A-Za-z0-9_-]{20,}"),
-  sep("langsmith-api-key", "lsv2", "_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
-  sep("pinecone-api-key", "pcsk", "_", "[A-Za-z0-9_]{40,}"),
-  sep("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
-  sep("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
-  sep("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+  separated("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
+  separated("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
+  separated("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
+  separated("openai-api-key", "sk", "-", "[A-Za-z0-9_-]{20,}", randomLooking),
+  separated("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
+  separated("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
+  separated("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
+  separated("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
+  separated("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
+  separated("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
+  separated("slack-token", "xox[abposre]", "-", "[A-Za-z0-9-]{10,}"),
+  separated("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
+  separated("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
+  separated("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
+  separated("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
+  separated("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
+  separated("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
+  separated("perplexity-api-key", "pplx", "-", "[A-Za-z0-9]{40,}"),
+  separated("digitalocean-token", "do[por]", "_", "v1_[a-f0-9]{64}"),
+  separated("shopify-token", "shp(?:at|ca|pa|ss)", "_", "[a-fA-F0-9]{32}"),
+  separated("pypi-token", "pypi", "-", "AgE[A-Za-z0-9_-]{50,}"),
+  separated("docker-token", "dckr", "_", "pat_[A-Za-z0-9_-]{20,}"),
+  separated("langsmith-api-key", "lsv2", "_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
+  separated("pinecone-api-key", "pcsk", "_", "[A-Za-z0-9_]{40,}"),
+  separated("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
+  separated("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
+  separated("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
 ];
 
 /** Provider keys and tokens recognizable by their own shape, plus key material and URL secrets. */

@@ -354,7 +354,8 @@ describe("user rules", () => {
   afterAll(() => diag.disable());
 
   it("adds sensitive keys, matched like the built-in ones", () => {
-    const s = createScrubber({ keys: ["employee_id", "X-Tenant-Secret-Code"] });
+    const s = createScrubber({ keys: ["employee_id", "X-Tenant-Secret-Code", "customer_hash"] });
+    expect([s.isSensitiveKey("customerHash"), s.isSensitiveKey("customer")]).toEqual([true, false]); // a name may end with a qualifier
     for (const key of ["employee_id", "employeeId", "EMPLOYEE-ID", "hr.employee_id"]) expect(s.isSensitiveKey(key)).toBe(true);
     expect(s.isSensitiveKey("employee_name")).toBe(false);
     expect(s.isSensitiveKey("tenantSecretCode")).toBe(false); // the whole name, not its last word

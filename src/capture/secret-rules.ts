@@ -188,6 +188,7 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     source: String.raw`--(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret|private-key|secret-key|access-key|passphrase)[ \t]+(?:"([^"\\\r\n]+)|'([^'\\\r\n]+)|(?![-<$])([^\s"'${"`"};&|<>\\]+))`,
   },
   { name: "cli-secret", source: String.raw`-(?:u|-user)(?<=(?:^|[ \t])-(?:u|-user))[ \t]+["']?[^\s:"'@\\]+:([^\s"'@\\]+)` },
+  { name: "cli-secret", source: String.raw`-pass(?:in|out)?[ \t]+pass:([^\s"'\\]+)` }, // openssl
 ];
 
 // ---------------------------------------------------------------------------------------------

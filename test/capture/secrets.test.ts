@@ -181,6 +181,7 @@ describe("value rules in detail", () => {
     expect(scrub("connect(user='ana', passwd='pa55w0rd')")).toBe("connect(user='ana', passwd='[REDACTED]')");
     expect(scrub("$pdo = ['password' => 'pa55w0rd'];")).toBe("$pdo = ['password' => '[REDACTED]'];");
     expect(scrub("mysql --user=root --password=pa55w0rd db")).toBe("mysql --user=root --password=[REDACTED] db");
+    expect(scrub("openssl pkcs12 -export -passout pass:s3cr3t -out k.p12")).toBe("openssl pkcs12 -export -passout pass:[REDACTED:cli-secret] -out k.p12");
     const netrc = JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword s3cr3t-pw\n" });
     expect(scrub(netrc)).toBe(JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword [REDACTED:netrc-password]\n" }));
   });

@@ -75,7 +75,7 @@ const separated = (name: string, head: string, separator: string, rest: string, 
   accept,
 });
 
-/** A token whose prefix has no separator (`AKIA`), or one common in text (`ya29.`, `1//0`). */
+/** A token whose prefix has no separator (`AKIA`), or one common in text (`1//0`). */
 function literal(name: string, prefix: string, rest: string): ValueRule {
   return { name, source: `${prefix}(?<=${TOKEN_START}${prefix})${rest}` };
 }
@@ -122,6 +122,8 @@ const SEPARATED_TOKENS: readonly SeparatedToken[] = [
   separated("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
   separated("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
   separated("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+  separated("google-oauth-token", "ya29", String.raw`\.`, "[A-Za-z0-9_-]{20,}"),
+  separated("sendgrid-api-key", "SG", String.raw`\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
 ];
 
 /** Provider keys and tokens recognizable by their own shape, plus key material and URL secrets. */
@@ -131,12 +133,14 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     name: "private-key",
     source: String.raw`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)`,
   },
-  literal("jwt", "eyJ", String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`),
+  {
+    name: "jwt",
+    lead: true, // anchored on the J of `eyJ`: an upper-case J is rarer in text than an e
+    source: String.raw`J(?<=${TOKEN_START}(ey)J)[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`,
+  },
   literal("aws-access-key-id", "A(?:KIA|SIA)", "[A-Z0-9]{16}(?![A-Za-z0-9])"),
   literal("google-api-key", "AIza", "[A-Za-z0-9_-]{30,}"),
-  literal("google-oauth-token", String.raw`ya29\.`, "[A-Za-z0-9_-]{20,}"),
   literal("google-refresh-token", "1//0", "[A-Za-z0-9_-]{30,}"),
-  literal("sendgrid-api-key", String.raw`SG\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
   {
     name: "slack-webhook",
     source: String.raw`\.(?=slack\.com)(?<=hooks\.)slack\.com\\?/(?:services|workflows|triggers)\\?/([A-Za-z0-9_\\/-]{16,})`,

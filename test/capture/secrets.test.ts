@@ -32,12 +32,16 @@ import { BENIGN, DELIBERATE } from "../fixtures/benign-corpus.js";
 const scrubber = createScrubber();
 const scrub = (value: string, key?: string) => scrubber.scrub(value, key);
 
-/** Every 8-character run of `secret` found in `text`. */
+/** Every 8-character run of `secret` found in `text`, as written or escaped as the embeddings escape it. */
 function leakedRuns(text: string, secret: string): string[] {
+  const once = JSON.stringify(secret).slice(1, -1);
+  const renderings = new Set([secret, once, JSON.stringify(once).slice(1, -1), encodeURIComponent(secret)]);
   const runs: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) {
-    const run = secret.slice(i, i + 8);
-    if (text.includes(run)) runs.push(run);
+  for (const rendering of renderings) {
+    for (let i = 0; i + 8 <= rendering.length; i++) {
+      const run = rendering.slice(i, i + 8);
+      if (text.includes(run)) runs.push(run);
+    }
   }
   return runs;
 }

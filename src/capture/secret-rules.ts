@@ -40,7 +40,7 @@ export interface RuleGroup {
   readonly rules: readonly ValueRule[];
 }
 
-/** A token whose prefix has a separator: `sk-…`, `ghp_…`, `ya29.…`. */
+/** A token whose prefix has a separator: `sk-…`, `ghp_…`, `dop_v1_…`. */
 interface SeparatedToken {
   readonly name: string;
   readonly head: string;
@@ -67,7 +67,7 @@ function bySeparator(tokens: readonly SeparatedToken[]): RuleGroup[] {
   }));
 }
 
-const sep = (name: string, head: string, separator: string, rest: string, accept?: ValueRule["accept"]): SeparatedToken => ({
+const separated = (name: string, head: string, separator: string, rest: string, accept?: ValueRule["accept"]): SeparatedToken => ({
   name,
   head,
   separator,
@@ -75,7 +75,7 @@ const sep = (name: string, head: string, separator: string, rest: string, accept
   accept,
 });
 
-/** A token whose prefix has no separator (`AKIA`), or one common in text (`ya29.`, `1//0`). */
+/** A token whose prefix has no separator (`AKIA`), or one common in text (`1//0`). */
 function literal(name: string, prefix: string, rest: string): ValueRule {
   return { name, source: `${prefix}(?<=${TOKEN_START}${prefix})${rest}` };
 }
@@ -95,33 +95,35 @@ function encodesUserPassword(s: string): boolean {
 }
 
 const SEPARATED_TOKENS: readonly SeparatedToken[] = [
-  sep("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
-  sep("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
-  sep("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
-  sep("openai-api-key", "sk", "-", "[A-Za-z0-9_-]{20,}", randomLooking),
-  sep("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
-  sep("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
-  sep("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
-  sep("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
-  sep("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
-  sep("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
-  sep("slack-token", "xox[abposre]", "-", "[A-Za-z0-9-]{10,}"),
-  sep("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
-  sep("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
-  sep("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
-  sep("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
-  sep("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
-  sep("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
-  sep("perplexity-api-key", "pplx", "-", "[A-Za-z0-9]{40,}"),
-  sep("digitalocean-token", "do[por]", "_", "v1_[a-f0-9]{64}"),
-  sep("shopify-token", "shp(?:at|ca|pa|ss)", "_", "[a-fA-F0-9]{32}"),
-  sep("pypi-token", "pypi", "-", "AgE[A-Za-z0-9_-]{50,}"),
-  sep("docker-token", "dckr", "_", "pat_[A-Za-z0-9_-]{20,}"),
-  sep("langsmith-api-key", "lsv2", "_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
-  sep("pinecone-api-key", "pcsk", "_", "[A-Za-z0-9_]{40,}"),
-  sep("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
-  sep("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
-  sep("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+  separated("anthropic-api-key", "sk", "-", "ant-[A-Za-z0-9_-]{20,}"),
+  separated("openrouter-api-key", "sk", "-", "or-v1-[a-f0-9]{32,}"),
+  separated("langfuse-secret-key", "sk", "-", "lf-[A-Za-z0-9-]{16,}"),
+  separated("openai-api-key", "sk", "-", "[A-Za-z0-9_-]{20,}", randomLooking),
+  separated("stripe-secret-key", "[sr]k", "_", "(?:live|test)_[A-Za-z0-9]{16,}"),
+  separated("elevenlabs-api-key", "sk", "_", "[a-f0-9]{40,}"),
+  separated("stripe-webhook-secret", "whsec", "_", "[A-Za-z0-9+/=]{24,}"),
+  separated("github-token", "gh[pousr]", "_", "[A-Za-z0-9]{30,}"),
+  separated("github-token", "github", "_", "pat_[A-Za-z0-9_]{30,}"),
+  separated("gitlab-token", "gl(?:pat|dt|ptt|rt|soat|cbt|ft|imt|oas|agent)", "-", "[A-Za-z0-9_-]{20,}"),
+  separated("slack-token", "xox[abposre]", "-", "[A-Za-z0-9-]{10,}"),
+  separated("slack-token", "xapp", "-", "[A-Za-z0-9-]{10,}"),
+  separated("huggingface-token", "hf", "_", "[A-Za-z0-9]{30,}"),
+  separated("npm-token", "npm", "_", "[A-Za-z0-9]{30,}"),
+  separated("groq-api-key", "gsk", "_", "[A-Za-z0-9]{40,}"),
+  separated("xai-api-key", "xai", "-", "[A-Za-z0-9]{40,}"),
+  separated("replicate-api-token", "r8", "_", "[A-Za-z0-9]{30,}"),
+  separated("perplexity-api-key", "pplx", "-", "[A-Za-z0-9]{40,}"),
+  separated("digitalocean-token", "do[por]", "_", "v1_[a-f0-9]{64}"),
+  separated("shopify-token", "shp(?:at|ca|pa|ss)", "_", "[a-fA-F0-9]{32}"),
+  separated("pypi-token", "pypi", "-", "AgE[A-Za-z0-9_-]{50,}"),
+  separated("docker-token", "dckr", "_", "pat_[A-Za-z0-9_-]{20,}"),
+  separated("langsmith-api-key", "lsv2", "_", "(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
+  separated("pinecone-api-key", "pcsk", "_", "[A-Za-z0-9_]{40,}"),
+  separated("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
+  separated("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
+  separated("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
+  separated("google-oauth-token", "ya29", String.raw`\.`, "[A-Za-z0-9_-]{20,}"),
+  separated("sendgrid-api-key", "SG", String.raw`\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
 ];
 
 /** Provider keys and tokens recognizable by their own shape, plus key material and URL secrets. */
@@ -131,12 +133,14 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     name: "private-key",
     source: String.raw`-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----|[\s\S]*)`,
   },
-  literal("jwt", "eyJ", String.raw`[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`),
+  {
+    name: "jwt",
+    lead: true, // anchored on the J of `eyJ`: an upper-case J is rarer in text than an e
+    source: String.raw`J(?<=${TOKEN_START}(ey)J)[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+){0,2}`,
+  },
   literal("aws-access-key-id", "A(?:KIA|SIA)", "[A-Z0-9]{16}(?![A-Za-z0-9])"),
   literal("google-api-key", "AIza", "[A-Za-z0-9_-]{30,}"),
-  literal("google-oauth-token", String.raw`ya29\.`, "[A-Za-z0-9_-]{20,}"),
   literal("google-refresh-token", "1//0", "[A-Za-z0-9_-]{30,}"),
-  literal("sendgrid-api-key", String.raw`SG\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
   {
     name: "slack-webhook",
     source: String.raw`\.(?=slack\.com)(?<=hooks\.)slack\.com\\?/(?:services|workflows|triggers)\\?/([A-Za-z0-9_\\/-]{16,})`,
@@ -188,6 +192,7 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
     source: String.raw`--(?:[a-z0-9]+-){0,3}(?:password|passwd|pass|token|secret|api-key|apikey|access-token|auth-token|client-secret|private-key|secret-key|access-key|passphrase)[ \t]+(?:"([^"\\\r\n]+)|'([^'\\\r\n]+)|(?![-<$])([^\s"'${"`"};&|<>\\]+))`,
   },
   { name: "cli-secret", source: String.raw`-(?:u|-user)(?<=(?:^|[ \t])-(?:u|-user))[ \t]+["']?[^\s:"'@\\]+:([^\s"'@\\]+)` },
+  { name: "cli-secret", source: String.raw`-pass(?:in|out)?[ \t]+pass:([^\s"'\\]+)` }, // openssl
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,6 @@ export interface Scrubber {
 /** Marker for a value redacted because of its key; value rules use `[REDACTED:<kind>]`. */
 export const REDACTED = "[REDACTED]";
 
-const KEY_CACHE_LIMIT = 1024;
 const PATTERN_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const RULE_FIELDS: ReadonlySet<string> = new Set(["keys", "patterns", "custom"]);
 
@@ -207,6 +206,7 @@ function compileFamilies(vocabulary: KeyVocabulary): readonly RuleFamily[] {
   return [new RuleFamily(TOKEN_RULES), new RuleFamily(keyValueRules(vocabulary)), new RuleFamily(NUMBER_RULES)];
 }
 
+/** The built-in rules, compiled once and shared by every scrubber without extra keys. */
 let builtIn: { vocabulary: KeyVocabulary; families: readonly RuleFamily[] } | undefined;
 
 interface UserPattern {
@@ -230,18 +230,9 @@ export function createScrubber(rules: RedactionRules = {}): Scrubber {
     vocabulary = new KeyVocabulary(keys);
     families = compileFamilies(vocabulary);
   }
-  const sensitiveKeys = new Map<string, boolean>();
 
-  function isSensitiveKey(key: string): boolean {
-    if (typeof key !== "string") return false;
-    let sensitive = sensitiveKeys.get(key);
-    if (sensitive === undefined) {
-      sensitive = vocabulary.isSensitive(key);
-      if (sensitiveKeys.size >= KEY_CACHE_LIMIT) sensitiveKeys.clear();
-      sensitiveKeys.set(key, sensitive);
-    }
-    return sensitive;
-  }
+  // The vocabulary memoizes its answers (bounded).
+  const isSensitiveKey = (key: string): boolean => typeof key === "string" && vocabulary.isSensitive(key);
 
   function scrub(value: string, key?: string): string {
     if (typeof value !== "string") return value;
@@ -332,6 +323,5 @@ function validateRules(rules: RedactionRules): { keys: readonly string[]; patter
 
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
-  if (value === null || Array.isArray(value)) return value === null ? "null" : "an array";
-  return typeof value;
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
 }

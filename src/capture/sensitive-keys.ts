@@ -169,9 +169,15 @@ export class KeyVocabulary {
 
   private decide(key: string): boolean {
     const words = keyWords(key);
-    let end = words.length;
-    while (end > 1 && words.length - end < MAX_QUALIFIERS && QUALIFIERS.has(words[end - 1]!)) end--;
-    if (end === 0) return false;
+    for (let end = words.length; end > 0; end--) {
+      if (this.endsWithName(words, end)) return true;
+      if (words.length - end >= MAX_QUALIFIERS || !QUALIFIERS.has(words[end - 1]!)) return false;
+    }
+    return false;
+  }
+
+  /** Whether `words` up to `end` finish with a sensitive name. */
+  private endsWithName(words: readonly string[], end: number): boolean {
     let joined = "";
     for (let k = 1; k <= Math.min(this.longest, end); k++) {
       joined = words[end - k] + joined;

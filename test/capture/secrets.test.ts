@@ -32,12 +32,16 @@ import { BENIGN, DELIBERATE } from "../fixtures/benign-corpus.js";
 const scrubber = createScrubber();
 const scrub = (value: string, key?: string) => scrubber.scrub(value, key);
 
-/** Every 8-character run of `secret` found in `text`. */
+/** Every 8-character run of `secret` found in `text`, as written or escaped as the embeddings escape it. */
 function leakedRuns(text: string, secret: string): string[] {
+  const once = JSON.stringify(secret).slice(1, -1);
+  const renderings = new Set([secret, once, JSON.stringify(once).slice(1, -1), encodeURIComponent(secret)]);
   const runs: string[] = [];
-  for (let i = 0; i + 8 <= secret.length; i++) {
-    const run = secret.slice(i, i + 8);
-    if (text.includes(run)) runs.push(run);
+  for (const rendering of renderings) {
+    for (let i = 0; i + 8 <= rendering.length; i++) {
+      const run = rendering.slice(i, i + 8);
+      if (text.includes(run)) runs.push(run);
+    }
   }
   return runs;
 }
@@ -181,6 +185,7 @@ describe("value rules in detail", () => {
     expect(scrub("connect(user='ana', passwd='pa55w0rd')")).toBe("connect(user='ana', passwd='[REDACTED]')");
     expect(scrub("$pdo = ['password' => 'pa55w0rd'];")).toBe("$pdo = ['password' => '[REDACTED]'];");
     expect(scrub("mysql --user=root --password=pa55w0rd db")).toBe("mysql --user=root --password=[REDACTED] db");
+    expect(scrub("openssl pkcs12 -export -passout pass:s3cr3t -out k.p12")).toBe("openssl pkcs12 -export -passout pass:[REDACTED:cli-secret] -out k.p12");
     const netrc = JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword s3cr3t-pw\n" });
     expect(scrub(netrc)).toBe(JSON.stringify({ file: "machine api.example.com\nlogin ana\npassword [REDACTED:netrc-password]\n" }));
   });
@@ -354,7 +359,8 @@ describe("user rules", () => {
   afterAll(() => diag.disable());
 
   it("adds sensitive keys, matched like the built-in ones", () => {
-    const s = createScrubber({ keys: ["employee_id", "X-Tenant-Secret-Code"] });
+    const s = createScrubber({ keys: ["employee_id", "X-Tenant-Secret-Code", "customer_hash"] });
+    expect([s.isSensitiveKey("customerHash"), s.isSensitiveKey("customer")]).toEqual([true, false]); // a name may end with a qualifier
     for (const key of ["employee_id", "employeeId", "EMPLOYEE-ID", "hr.employee_id"]) expect(s.isSensitiveKey(key)).toBe(true);
     expect(s.isSensitiveKey("employee_name")).toBe(false);
     expect(s.isSensitiveKey("tenantSecretCode")).toBe(false); // the whole name, not its last word

@@ -4,12 +4,12 @@
  */
 import { createHash, createPrivateKey, createPublicKey, KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { SealKeyError } from "./key-error.js";
+import type { KeySource } from "./key-source.js";
 
-export class SealKeyError extends Error {
-  override readonly name = "SealKeyError";
-}
+export { SealKeyError } from "./key-error.js";
 
-export type KeySource = string | KeyObject;
+export type { KeySource } from "./key-source.js";
 
 export interface SigningKey {
   readonly privateKey: KeyObject;
@@ -23,7 +23,7 @@ export interface VerifyingKey {
 
 /** An Ed25519 private key (PKCS#8 PEM), e.g. from ENVPOD_COAT_SEAL_KEY. */
 export function loadSigningKey(source: KeySource, what = "seal key"): SigningKey {
-  const privateKey = source instanceof KeyObject ? source : parse(() => createPrivateKey(pemOf(source, what)), what, "an Ed25519 private key (PKCS#8 PEM)");
+  const privateKey = typeof source === "string" ? parse(() => createPrivateKey(pemOf(source, what)), what, "an Ed25519 private key (PKCS#8 PEM)") : keyObject(source, what);
   if (privateKey.type !== "private") throw new SealKeyError(`${what}: a private key is needed to sign, got a ${privateKey.type} key`);
   requireEd25519(privateKey, what);
   return { privateKey, keyId: keyIdOf(createPublicKey(privateKey)) };
@@ -32,7 +32,7 @@ export function loadSigningKey(source: KeySource, what = "seal key"): SigningKey
 /** An Ed25519 public key (SPKI PEM) to verify with; a private key is accepted and its public half used. */
 export function loadVerifyingKey(source: KeySource, what = "public key"): VerifyingKey {
   let key: KeyObject;
-  if (source instanceof KeyObject) key = source;
+  if (typeof source !== "string") key = keyObject(source, what);
   else {
     const pem = pemOf(source, what);
     key = parse(() => (/PRIVATE KEY-----/.test(pem) ? createPrivateKey(pem) : createPublicKey(pem)), what, "an Ed25519 public key (SPKI PEM)");
@@ -46,6 +46,11 @@ export function loadVerifyingKey(source: KeySource, what = "public key"): Verify
 export function keyIdOf(publicKey: KeyObject): string {
   const der = publicKey.export({ type: "spki", format: "der" });
   return createHash("sha256").update(der).digest("hex").slice(0, 32);
+}
+
+function keyObject(source: KeySource, what: string): KeyObject {
+  if (source instanceof KeyObject) return source;
+  throw new SealKeyError(`${what} must be PEM text, a path to a PEM file, or a KeyObject`);
 }
 
 function pemOf(source: string, what: string): string {

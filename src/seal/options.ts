@@ -1,6 +1,5 @@
 import type { Environment } from "../environment.js";
-import type { KeySource, SigningKey } from "./keys.js";
-import { loadSigningKey } from "./keys.js";
+import type { KeySource } from "./key-source.js";
 
 /** Options shared by SealSpanProcessor and SealLogRecordProcessor. */
 export interface SealOptions {
@@ -19,12 +18,3 @@ export interface SealOptions {
 
 export const DEFAULT_CHECKPOINT_EVERY = 1000;
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 10_000;
-
-/** The signing key the options ask for; throws SealKeyError when it cannot be used. */
-export function signingKeyOf(options: SealOptions): SigningKey | undefined {
-  if (options.key === false) return undefined;
-  if (options.key !== undefined) return loadSigningKey(options.key, "seal key");
-  const fromEnv = (options.env ?? process.env).ENVPOD_COAT_SEAL_KEY;
-  if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
-  return loadSigningKey(fromEnv, "ENVPOD_COAT_SEAL_KEY");
-}

@@ -3,8 +3,9 @@ import { reportOnce } from "../report.js";
 import { SealChain } from "./chain.js";
 import { signCheckpoint } from "./checkpoint.js";
 import type { SigningKey } from "./keys.js";
+import { loadSigningKey } from "./keys.js";
 import type { SealOptions } from "./options.js";
-import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS, signingKeyOf } from "./options.js";
+import { DEFAULT_CHECKPOINT_EVERY, DEFAULT_CHECKPOINT_INTERVAL_MS } from "./options.js";
 
 /**
  * The chain state and checkpoint policy behind one seal processor. The processor builds the
@@ -76,4 +77,13 @@ export class Sealer {
     this.checkpoint(true);
     this.closed = true;
   }
+}
+
+/** The signing key the options ask for; throws SealKeyError when it cannot be used. */
+export function signingKeyOf(options: SealOptions): SigningKey | undefined {
+  if (options.key === false) return undefined;
+  if (options.key !== undefined) return loadSigningKey(options.key, "seal key");
+  const fromEnv = (options.env ?? process.env).ENVPOD_COAT_SEAL_KEY;
+  if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
+  return loadSigningKey(fromEnv, "ENVPOD_COAT_SEAL_KEY");
 }

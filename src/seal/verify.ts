@@ -7,7 +7,8 @@
  * if (!report.ok) console.error(report.chains.filter((c) => !c.valid));
  * ```
  */
-import type { KeySource, VerifyingKey } from "./keys.js";
+import type { KeySource } from "./key-source.js";
+import type { VerifyingKey } from "./keys.js";
 import { loadVerifyingKey } from "./keys.js";
 import type { RecordLabel, RecordSink, SealedRecord } from "./otlp-read.js";
 import { readOtlpDocument } from "./otlp-read.js";

@@ -1,5 +1,6 @@
 import type { Context } from "@opentelemetry/api";
 import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
+import { inOrder } from "./in-order.js";
 
 /**
  * The rewriting log processors (capture, then seal), then the ones that export, as one processor:
@@ -17,13 +18,11 @@ export class LogPipeline implements LogRecordProcessor {
     for (const processor of this.exporting) processor.onEmit(record, context);
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.stages.map((stage) => stage.forceFlush()));
-    await Promise.all(this.exporting.map((processor) => processor.forceFlush()));
+  forceFlush(): Promise<void> {
+    return inOrder("forceFlush", this.stages, this.exporting);
   }
 
-  async shutdown(): Promise<void> {
-    await Promise.all(this.stages.map((stage) => stage.shutdown()));
-    await Promise.all(this.exporting.map((processor) => processor.shutdown()));
+  shutdown(): Promise<void> {
+    return inOrder("shutdown", this.stages, this.exporting);
   }
 }

@@ -2,6 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { WritableSpan } from "./writable-span.js";
 import { SpanCopy } from "./writable-span.js";
+import { inOrder } from "./in-order.js";
 
 /** A processor that rewrites spans before anything exports them (capture, then seal). */
 export interface SpanStage {
@@ -47,14 +48,11 @@ export class SpanPipeline implements SpanProcessor {
     for (const processor of this.exporting) processor.onEnd(out);
   }
 
-  async forceFlush(): Promise<void> {
-    await Promise.all(this.stages.map((stage) => stage.forceFlush()));
-    await Promise.all(this.exporting.map((processor) => processor.forceFlush()));
+  forceFlush(): Promise<void> {
+    return inOrder("forceFlush", this.stages, this.exporting);
   }
 
-  /** Stages first: what they still emit at shutdown (a final checkpoint) must reach the exporters. */
-  async shutdown(): Promise<void> {
-    await Promise.all(this.stages.map((stage) => stage.shutdown()));
-    await Promise.all(this.exporting.map((processor) => processor.shutdown()));
+  shutdown(): Promise<void> {
+    return inOrder("shutdown", this.stages, this.exporting);
   }
 }

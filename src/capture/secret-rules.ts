@@ -122,7 +122,6 @@ const SEPARATED_TOKENS: readonly SeparatedToken[] = [
   separated("tavily-api-key", "tvly", "-", "[A-Za-z0-9-]{30,}"),
   separated("linear-api-key", "lin", "_", "api_[A-Za-z0-9]{40}"),
   separated("mailgun-api-key", "key", "-", "[0-9a-f]{32}(?![A-Za-z0-9])"),
-  separated("discord-bot-token", "[MNO][A-Za-z0-9]{23,27}", String.raw`\.`, String.raw`[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])`),
   separated("google-oauth-token", "ya29", String.raw`\.`, "[A-Za-z0-9_-]{20,}"),
   separated("sendgrid-api-key", "SG", String.raw`\.`, String.raw`[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`),
 ];
@@ -152,6 +151,11 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
   },
   literal("twilio-api-key", "SK", "[0-9a-f]{32}(?![A-Za-z0-9])"),
   literal("databricks-token", "dapi", "[a-f0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])"),
+  {
+    name: "discord-bot-token",
+    lead: true, // anchored on its first dot, and only looks behind it when six characters and a dot follow
+    source: String.raw`\.(?=[A-Za-z0-9_-]{6}\.)(?<=${TOKEN_START}([MNO][A-Za-z0-9]{23,27})\.)[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])`,
+  },
   {
     name: "telegram-bot-token",
     lead: true,

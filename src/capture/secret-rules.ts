@@ -153,7 +153,8 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
   literal("databricks-token", "dapi", "[a-f0-9]{32}(?:-[0-9])?(?![A-Za-z0-9])"),
   {
     name: "discord-bot-token",
-    source: String.raw`[MNO](?<=${TOKEN_START}[MNO])[A-Za-z0-9]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])`,
+    lead: true, // anchored on its first dot, and only looks behind it when six characters and a dot follow
+    source: String.raw`\.(?=[A-Za-z0-9_-]{6}\.)(?<=${TOKEN_START}([MNO][A-Za-z0-9]{23,27})\.)[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![A-Za-z0-9_-])`,
   },
   {
     name: "telegram-bot-token",
@@ -180,7 +181,7 @@ export const TOKEN_RULES: readonly (ValueRule | RuleGroup)[] = [
   {
     name: "query-secret",
     byKey: true,
-    source: String.raw`[?&](?:key|sig|signature|X-Amz-Signature|X-Goog-Signature)=([^&#\s"'<>\\]+)`,
+    source: String.raw`=(?<=[?&](?:key|sig|signature|X-Amz-Signature|X-Goog-Signature)=)([^&#\s"'<>\\]+)`,
   },
   {
     name: "netrc-password",

@@ -1,11 +1,10 @@
 import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
-import { types } from "node:util";
 import { SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
 import type { Captured } from "./capture/content.js";
 import { argumentsValue, captureValue, renderText } from "./capture/content.js";
-import { readStringProperty } from "./capture/snapshot.js";
+import { readDataProperty, readStringProperty } from "./capture/snapshot.js";
 import type { Coating } from "./coating.js";
 import type { RecordIds } from "./dialects/envpod.js";
 import { idAttributes } from "./dialects/envpod.js";
@@ -332,17 +331,8 @@ function errorType(error: unknown): string {
   if (error === null || typeof error !== "object") return error === null ? "null" : typeof error;
   const name = readStringProperty(error, "name");
   if (name) return name;
-  const constructor = dataProperty(error, "constructor");
+  const constructor = readDataProperty(error, "constructor");
   return readStringProperty(constructor, "name") || "Error";
-}
-
-/** `error.constructor` without running a getter or a trap. */
-function dataProperty(target: object, key: string): unknown {
-  for (let p: object | null = target, i = 0; p !== null && i < 64 && !types.isProxy(p); p = Object.getPrototypeOf(p), i++) {
-    const d = Object.getOwnPropertyDescriptor(p, key);
-    if (d !== undefined) return "value" in d ? d.value : undefined;
-  }
-  return undefined;
 }
 
 /** The message of an Error, or a thrown primitive itself as text. */

@@ -1,4 +1,3 @@
-import type { CaptureMode } from "./modes.js";
 import type { ContentPolicy } from "./policy.js";
 import { REDACTED } from "./secrets.js";
 import type { Scrubber } from "./secrets.js";
@@ -8,7 +7,7 @@ import { isContentKey } from "./content-keys.js";
 
 /** What the processors apply to records they did not render themselves. Never built for raw. */
 export interface Enforcement {
-  readonly mode: Exclude<CaptureMode, "raw">;
+  /** The redacting policy's scrubber, at hand: every string of every record goes through it. */
   readonly scrubber: Scrubber;
   /** Scrubs structured values (log bodies and map attributes) whatever the mode. */
   readonly redacting: ContentPolicy;

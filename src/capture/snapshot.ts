@@ -121,15 +121,21 @@ function jsonLength(s: string): number {
   return n;
 }
 
-/** A string data property of `o` or its prototype chain; never runs a getter or a Proxy trap. */
-export function readStringProperty(o: unknown, key: string): string | undefined {
+/** A data property of `o` or its prototype chain, else undefined; never runs a getter or a Proxy trap. */
+export function readDataProperty(o: unknown, key: string): unknown {
   if (o === null || (typeof o !== "object" && typeof o !== "function") || types.isProxy(o)) return undefined;
   try {
     const value = lookup(o, key, false);
-    return typeof value === "string" ? value : undefined;
+    return value === ABSENT || value === ACCESSOR ? undefined : value;
   } catch {
     return undefined;
   }
+}
+
+/** readDataProperty, when the value is a string. */
+export function readStringProperty(o: unknown, key: string): string | undefined {
+  const value = readDataProperty(o, key);
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Data value of `key` on `o` (or its prototype chain), ACCESSOR for a getter, ABSENT if missing. */

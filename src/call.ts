@@ -270,7 +270,6 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     const parent = context.active();
     const outer = scopeOf(parent);
     const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
-    state.own.spans.add(span);
     const spanContext = span.spanContext();
     const op = coating.op;
     const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
@@ -283,6 +282,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
       parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
       correlationId: outer.correlationId,
     };
+    state.own.spans.set(span, ids.stepId);
     const perCall: Attributes = {};
     idAttributes(ids, coating.identity, perCall);
     sessionAttribute(sessionId, perCall);

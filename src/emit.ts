@@ -21,7 +21,7 @@ export function emitRecord(
 ): void {
   attributes[AotpKey.KIND] = kind;
   const body = envelope(kind, ids, facts, payload);
-  state.own.bodies.add(body);
+  state.own.bodies.set(body, ids.stepId);
   state.logger.emit({
     eventName: kind,
     severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,

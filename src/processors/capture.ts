@@ -6,7 +6,7 @@ import type { SpanStage } from "./span-pipeline.js";
 import type { WritableSpan } from "./writable-span.js";
 import type { Enforcement } from "../capture/enforce.js";
 import { DROP, enforceContent, enforceValue } from "../capture/enforce.js";
-import { EnvpodKey } from "../dialects/keys.js";
+import { AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../report.js";
 import { state } from "../state.js";
 import { currentEnforcement } from "./enforcement.js";
@@ -31,7 +31,7 @@ export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
   prepare(span: WritableSpan, original: object): void {
     try {
       const e = currentEnforcement();
-      if (e !== undefined) enforceSpan(span, e, state.own.spans.has(original));
+      if (e !== undefined) enforceSpan(span, e, state.own.spans.get(original));
     } catch (error) {
       reportOnce("enforcing the capture mode on a span", error);
     }
@@ -68,11 +68,15 @@ export class CaptureLogProcessor implements LogRecordProcessor {
   }
 }
 
-/** Rewrites a writable span in place: its name, attributes, events, links and status message. */
-export function enforceSpan(span: WritableSpan, e: Enforcement, own: boolean): void {
+/**
+ * Rewrites a writable span in place: its name, attributes, events, links and status message.
+ * `ownStep` is the step id coat minted for the span when it is one of coat's own.
+ */
+export function enforceSpan(span: WritableSpan, e: Enforcement, ownStep: string | undefined): void {
+  const own = ownStep !== undefined;
   const name = e.scrubber.scrub(span.name);
   if (name !== span.name) span.updateName(name);
-  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none");
+  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", ownStep);
   if (attributes !== span.attributes) (span as { attributes: Attributes }).attributes = attributes;
   const events = span.events;
   for (let i = 0; i < events.length; i++) {
@@ -94,8 +98,9 @@ export function enforceSpan(span: WritableSpan, e: Enforcement, own: boolean): v
 }
 
 function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
-  const own = record.body !== null && typeof record.body === "object" && state.own.bodies.has(record.body);
-  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none");
+  const ownStep = record.body !== null && typeof record.body === "object" ? state.own.bodies.get(record.body) : undefined;
+  const own = ownStep !== undefined;
+  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none", ownStep);
   if (attributes !== record.attributes) (record as { attributes: unknown }).attributes = attributes;
   if (own || record.body === undefined) return;
   const body = enforceContent(record.body, e);
@@ -106,11 +111,12 @@ function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
  * The attributes as the rules allow: the same object when nothing applies, else a changed copy
  * (copy on write: the record's object, which others may hold, is never mutated).
  */
-function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered): Attributes {
+function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered, ownStep?: string): Attributes {
   let out: Attributes | undefined;
   for (const key in attributes) {
     const value = attributes[key];
-    const next = enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
+    // The one id unique to each call, minted by coat: nothing to find in it.
+    const next = value === ownStep && key === AotpKey.STEP_ID ? value : enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
     if (out === undefined) {
       if (next === value) continue;
       // First change: copy what came before it; dropped keys are left out, never deleted.

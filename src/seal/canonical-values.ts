@@ -39,33 +39,99 @@ export function isInt64(value: number): boolean {
  * record's own seal hash and signature, which cannot be part of what they attest.
  */
 export function keyValuesText(values: Record<string, unknown>, skip?: (key: string) => boolean): string {
-  const keys = sortedKeys(Object.keys(values));
+  const keys = sortedKeys(values);
   let out = "[";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (skip !== undefined && skip(key)) continue;
-    out += (out.length > 1 ? "," : "") + keyPrefix(key) + anyValueText(values[key]) + "}";
+    out += (out.length > 1 ? "," : "") + entryText(key, values[key]);
   }
   return `${out}]`;
 }
 
+interface Entry {
+  value: unknown;
+  text: string;
+}
+
+/**
+ * The last `{"key":…,"value":…}` written per key. A wrapper's fixed attributes recur on every
+ * record, and a call's ids and content on its span and both its log records: one comparison
+ * then replaces the escaping and the string building. Only primitives: objects can change.
+ */
+const lastEntries = new Map<string, Entry>();
+const MAX_KEYS = 4096;
+
+function entryText(key: string, value: unknown): string {
+  const type = typeof value;
+  if (type !== "string" && type !== "number" && type !== "boolean") return keyPrefix(key) + anyValueText(value) + "}";
+  const entry = lastEntries.get(key);
+  if (entry !== undefined && entry.value === value) return entry.text;
+  const text = keyPrefix(key) + anyValueText(value) + "}";
+  if (entry !== undefined) {
+    entry.value = value;
+    entry.text = text;
+  } else {
+    if (lastEntries.size >= MAX_KEYS) lastEntries.clear();
+    lastEntries.set(key, { value, text });
+  }
+  return text;
+}
+
 /** `{"key":…,"value":` per key: the same few dozen keys recur on every record. */
 const prefixes = new Map<string, string>();
-const MAX_PREFIXES = 4096;
 
 export function keyPrefix(key: string): string {
   let prefix = prefixes.get(key);
   if (prefix === undefined) {
-    if (prefixes.size >= MAX_PREFIXES) prefixes.clear();
+    if (prefixes.size >= MAX_KEYS) prefixes.clear();
     prefix = `{"key":${jsonText(key)},"value":`;
     prefixes.set(key, prefix);
   }
   return prefix;
 }
 
+/**
+ * Key lists seen lately with their sorted order, by first key: records of one kind, and the
+ * objects inside their bodies, have the same keys in the same order every time.
+ */
+interface Shape {
+  keys: string[];
+  sorted: string[];
+}
+const shapes = new Map<string, Shape[]>();
+const SHAPES_PER_KEY = 4;
+
+function sortedKeys(values: Record<string, unknown>): string[] {
+  const keys = Object.keys(values);
+  if (keys.length < 2) return keys;
+  const first = keys[0]!;
+  let known = shapes.get(first);
+  if (known !== undefined) {
+    for (let s = 0; s < known.length; s++) {
+      const shape = known[s]!;
+      if (sameKeys(shape.keys, keys)) return shape.sorted;
+    }
+  } else {
+    if (shapes.size >= MAX_KEYS) shapes.clear();
+    known = [];
+    shapes.set(first, known);
+  }
+  const sorted = sortKeys(keys.slice());
+  if (known.length >= SHAPES_PER_KEY) known.pop();
+  known.unshift({ keys, sorted });
+  return sorted;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const SURROGATE = /[\ud800-\udfff]/;
 
-function sortedKeys(keys: string[]): string[] {
+function sortKeys(keys: string[]): string[] {
   // Keys are sorted as they read back after a UTF-8 hop, where lone surrogates become U+FFFD.
   for (const key of keys) {
     if (SURROGATE.test(key) && wellFormed(key) !== key) return keys.sort((a, b) => compareUtf16(wellFormed(a), wellFormed(b)));

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import { createHash, randomBytes } from "node:crypto";
 import { SealKey } from "../dialects/keys.js";
 
@@ -5,9 +6,11 @@ import { SealKey } from "../dialects/keys.js";
 export const GENESIS = "0".repeat(64);
 
 /** SHA-256 of the UTF-8 bytes of `text`, lowercase hex. */
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
+export const sha256Hex: (text: string) => string =
+  // crypto.hash (Node 20.12+) hashes in one step, without a Hash object.
+  typeof (crypto as { hash?: unknown }).hash === "function"
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: string): string }).hash("sha256", text, "hex")
+    : (text) => createHash("sha256").update(text, "utf8").digest("hex");
 
 /**
  * One hash chain: a random id per processor (so per signal and process start), the next sequence

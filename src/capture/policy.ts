@@ -3,6 +3,7 @@ import type { Digest } from "./digest.js";
 import { createDigest } from "./digest.js";
 import type { RedactionRules, Scrubber } from "./secrets.js";
 import { createScrubber } from "./secrets.js";
+import { rememberingScrubber } from "./remembering-scrubber.js";
 
 /** How content is rendered in a mode that is neither none nor raw: the rules it needs, built once. */
 export interface ContentPolicy {
@@ -12,7 +13,8 @@ export interface ContentPolicy {
 }
 
 export function createPolicy(mode: CaptureMode, rules: RedactionRules | undefined, hashKey: string | undefined): ContentPolicy {
-  return { mode, scrubber: createScrubber(rules), digest: createDigest(hashKey) };
+  const scrubber = createScrubber(rules);
+  return { mode, scrubber: rules?.custom === undefined ? rememberingScrubber(scrubber) : scrubber, digest: createDigest(hashKey) };
 }
 
 /** Strings past this many UTF-16 units beyond the cap are not scanned: they are cut off anyway. */

@@ -4,6 +4,7 @@ import type { Identity } from "../identity.js";
 import { anonymousFingerprint, claimKind, subjectOf } from "../identity.js";
 import type { OpSpec } from "../ops.js";
 import { AOTP_SPEC, AotpKey, EnvpodKey } from "./keys.js";
+import { share } from "../shared-values.js";
 
 /** The envpod / AOT half of a wrapper's fixed attributes. */
 export interface EnvpodFacts {
@@ -62,12 +63,6 @@ export interface EnvelopeFacts {
 /** The AOT envelope (`aotp/0.1`), the body of every log record coat emits. */
 export function envelope(kind: string, ids: RecordIds, facts: EnvelopeFacts, payload: AnyValueMap): AnyValueMap {
   const identity = facts.identity;
-  const envpod: AnyValueMap = { pid: identity.pid, uid: identity.uid, claim_kind: claimKind(identity), op: facts.op };
-  if (identity.podId !== undefined) envpod.pod_id = identity.podId;
-  if (identity.claimId !== undefined) envpod.agent_claim_id = identity.claimId;
-  else envpod.anonymous = { pid: identity.pid, uid: identity.uid, session: ids.sessionId, fingerprint: anonymousFingerprint(identity, ids.sessionId) };
-  if (facts.intent !== undefined) envpod.intent = facts.intent;
-  if (facts.action !== undefined) envpod.action = facts.action;
   const envIds: AnyValueMap = {
     session_id: ids.sessionId,
     run_id: ids.runId,
@@ -80,11 +75,55 @@ export function envelope(kind: string, ids: RecordIds, facts: EnvelopeFacts, pay
   return {
     spec: AOTP_SPEC,
     kind,
-    ts: new Date().toISOString(),
+    ts: isoNow(),
     ids: envIds,
-    subject: subjectOf(identity),
-    capture: { mode: facts.mode },
+    subject: subjectPart(identity),
+    capture: capturePart(facts.mode),
     payload: { fn: facts.fn, ...payload } as AnyValue,
-    envpod,
+    envpod: envpodPart(facts, ids.sessionId),
   } as AnyValueMap;
+}
+
+// The parts that stay the same from record to record are built once and shared (frozen).
+const subjects = new WeakMap<Identity, AnyValueMap>();
+const captures = new Map<string, AnyValueMap>();
+const envpods = new WeakMap<EnvelopeFacts, { sessionId: string; identity: Identity; part: AnyValueMap }>();
+
+function subjectPart(identity: Identity): AnyValueMap {
+  let part = subjects.get(identity);
+  if (part === undefined) subjects.set(identity, (part = share(subjectOf(identity))));
+  return part;
+}
+
+function capturePart(mode: string): AnyValueMap {
+  let part = captures.get(mode);
+  if (part === undefined) captures.set(mode, (part = share({ mode })));
+  return part;
+}
+
+function envpodPart(facts: EnvelopeFacts, sessionId: string): AnyValueMap {
+  const last = envpods.get(facts);
+  const identity = facts.identity;
+  if (last !== undefined && last.sessionId === sessionId && last.identity === identity) return last.part;
+  const part: AnyValueMap = { pid: identity.pid, uid: identity.uid, claim_kind: claimKind(identity), op: facts.op };
+  if (identity.podId !== undefined) part.pod_id = identity.podId;
+  if (identity.claimId !== undefined) part.agent_claim_id = identity.claimId;
+  else part.anonymous = { pid: identity.pid, uid: identity.uid, session: sessionId, fingerprint: anonymousFingerprint(identity, sessionId) };
+  if (facts.intent !== undefined) part.intent = facts.intent;
+  if (facts.action !== undefined) part.action = facts.action;
+  envpods.set(facts, { sessionId, identity, part: share(part) });
+  return part;
+}
+
+let lastMs = -1;
+let lastIso = "";
+
+/** The current time as ISO 8601, built once per millisecond. */
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

@@ -1,5 +1,4 @@
 import type { Enforcement } from "../capture/enforce.js";
-import { rememberingScrubber } from "../capture/remembering-scrubber.js";
 import { policyFor, state } from "../state.js";
 
 let cached: { generation: number; value: Enforcement | undefined } = { generation: -1, value: undefined };
@@ -15,7 +14,7 @@ export function currentEnforcement(): Enforcement | undefined {
   const mode = settings.captureFromEnv ?? settings.captureOption ?? "redacted";
   const redacting = policyFor("redacted")!;
   const value: Enforcement | undefined =
-    mode === "raw" ? undefined : { scrubber: settings.redaction?.custom === undefined ? rememberingScrubber(redacting.scrubber) : redacting.scrubber, redacting, content: policyFor(mode) };
+    mode === "raw" ? undefined : { scrubber: redacting.scrubber, redacting, content: policyFor(mode) };
   cached = { generation: state.generation, value };
   return value;
 }

@@ -7,6 +7,7 @@
  * numbers; the verifier reads those back as doubles.)
  */
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
+import { isShared } from "../shared-values.js";
 
 export function anyValueText(value: unknown): string {
   switch (typeof value) {
@@ -20,10 +21,19 @@ export function anyValueText(value: unknown): string {
       if (value === null) return "{}";
       if (value instanceof Uint8Array) return `{"bytesValue":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")}"}`;
       if (Array.isArray(value)) return `{"arrayValue":{"values":[${value.map(anyValueText).join(",")}]}}`;
-      return `{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`;
+      return isShared(value) ? sharedText(value) : `{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`;
     default:
       return "{}";
   }
+}
+
+const sharedTexts = new WeakMap<object, string>();
+
+/** A shared value never changes: its text is written once. */
+function sharedText(value: object): string {
+  let text = sharedTexts.get(value);
+  if (text === undefined) sharedTexts.set(value, (text = `{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`));
+  return text;
 }
 
 const INT64_MIN = -(2 ** 63);

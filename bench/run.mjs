@@ -1,0 +1,70 @@
+// npm run bench [-- --quick] [-- --json]
+// The whole benchmark in one run: per-call cost side by side (calls.mjs), sustained export
+// over OTLP/http-protobuf (throughput.mjs) and a collector outage (memory.mjs).
+// --quick finishes within about a minute; --json prints one machine-readable object.
+import { execFileSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const json = argv.includes("--json");
+const skip = (part) => argv.includes(`--no-${part}`);
+const log = json ? (...a) => console.error(...a) : (...a) => console.log(...a);
+
+/** Rebuilds dist/ when a source file is newer than it: the benchmark imports the built package. */
+function buildIfStale() {
+  const newest = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
+  let built = 0;
+  try {
+    built = statSync(join(root, "dist/esm/index.js")).mtimeMs;
+  } catch {}
+  if (newest(join(root, "src")) > built) {
+    log("building dist/ …");
+    execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  }
+}
+
+buildIfStale();
+const { runCalls, printCalls } = await import("./calls.mjs");
+const { runThroughput } = await import("./throughput.mjs");
+const { runMemory } = await import("./memory.mjs");
+
+const started = Date.now();
+const result = {
+  machine: { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memory_gb: Math.round(totalmem() / 2 ** 30), platform: `${process.platform} ${process.arch}` },
+  quick,
+};
+log(`agent-coat benchmark — Node ${process.version}, ${result.machine.cores} × ${result.machine.cpu}${quick ? " (quick)" : ""}\n`);
+
+if (!skip("calls")) {
+  result.calls = await runCalls({ quick });
+  result.ratios = result.calls.ratios;
+  if (!json) printCalls(result.calls);
+}
+if (!skip("throughput")) {
+  log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");
+  result.throughput = await runThroughput({ quick });
+  log(`  max rate with zero drops: ${result.throughput.max_rate_zero_drops} calls/s (confirmed for ${result.throughput.confirm_seconds} s), CPU ${result.throughput.cpu_us_per_call?.toFixed(1)} µs/call, RSS peak ${result.throughput.rss_peak_mb?.toFixed(0)} MB`);
+}
+if (!skip("memory")) {
+  log("\nmemory: the receiver goes away while calls continue …");
+  result.memory = await runMemory({ quick });
+  log(`  RSS bounded: ${result.memory.rss_bounded}; per-call time during the outage ×${result.memory.overhead_growth?.toFixed(2)} of before`);
+}
+const r = result.ratios ?? {};
+result.targets = {
+  coat_full_vs_openinference_at_most_1: r.coat_full_vs_openinference === undefined ? undefined : r.coat_full_vs_openinference <= 1,
+  coat_none_vs_raw_at_most_1_2: r.coat_none_vs_raw === undefined ? undefined : r.coat_none_vs_raw <= 1.2,
+  throughput_at_least_30k: result.throughput === undefined ? undefined : result.throughput.max_rate_zero_drops >= 30_000,
+};
+result.seconds = Math.round((Date.now() - started) / 1000);
+if (json) console.log(JSON.stringify(result));
+else {
+  console.log("\ntargets:");
+  for (const [k, v] of Object.entries(result.targets)) console.log(`  ${k.padEnd(40)} ${v === undefined ? "not run" : v ? "met" : "MISSED"}`);
+  console.log(`\n${result.seconds} s`);
+}

@@ -3,13 +3,15 @@
 // open-loop rate. Prints one JSON line (see `report` at the bottom).
 // node bench/load.mjs --traces URL --logs URL --rate R --seconds S [--start-at EPOCH_MS]
 // --start-at: begin calling at that wall-clock time (lets a parent line up phases with the run).
+// --gc-every S (needs node --expose-gc): every S seconds a full GC, then a memory sample in
+// `post_gc`: retained memory without the garbage collector's sawtooth.
 import { parseArgs } from "node:util";
 import { DiagLogLevel, diag } from "@opentelemetry/api";
 import { Op, coat, register } from "agent-coat";
 import { args, searchFlights } from "./workload.mjs";
 
 const { values: opts } = parseArgs({
-  options: { traces: { type: "string" }, logs: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "start-at": { type: "string" } },
+  options: { traces: { type: "string" }, logs: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "start-at": { type: "string" }, "gc-every": { type: "string" } },
 });
 const rate = Number(opts.rate);
 const seconds = Number(opts.seconds);
@@ -73,6 +75,17 @@ const sampleMemory = () => {
 };
 sampleMemory();
 const sampler = setInterval(sampleMemory, 250);
+const postGc = [];
+const gcEvery = Number(opts["gc-every"] ?? 0);
+if (gcEvery > 0 && typeof globalThis.gc !== "function") console.error("load.mjs: --gc-every needs node --expose-gc; ignored");
+const gcSampler =
+  gcEvery > 0 && typeof globalThis.gc === "function"
+    ? setInterval(() => {
+        globalThis.gc();
+        const { rss, heapUsed } = process.memoryUsage();
+        postGc.push({ t_s: Number((Number(process.hrtime.bigint() - startNs) / 1e9).toFixed(2)), rss_mb: Number((rss / MB).toFixed(1)), heap_mb: Number((heapUsed / MB).toFixed(1)) });
+      }, gcEvery * 1000)
+    : undefined;
 
 await new Promise((resolve) => {
   const tick = () => {
@@ -98,6 +111,7 @@ const elapsedS = Number(process.hrtime.bigint() - startNs) / 1e9;
 const cpu = process.cpuUsage(cpuStart);
 sampleMemory();
 clearInterval(sampler);
+clearInterval(gcSampler);
 
 const flushStart = Date.now();
 await telemetry.forceFlush();
@@ -118,6 +132,7 @@ const report = {
   heap_used_peak_mb: Number((heapPeak / MB).toFixed(1)),
   heap_used_final_mb: Number((heapUsed / MB).toFixed(1)),
   diag: diagCounts,
+  post_gc: postGc,
   timeline: perSecond.map((s, i) => ({
     second: i,
     calls: s.calls,

@@ -84,9 +84,10 @@ export async function startReceiver(port = 0) {
 }
 
 /** Runs bench/load.mjs on core 0 to its end and returns its report. */
-export async function runLoad({ traces, logs, rate, seconds, startAt }) {
-  const args = [here("./load.mjs"), "--traces", traces, "--logs", logs, "--rate", String(rate), "--seconds", String(seconds)];
+export async function runLoad({ traces, logs, rate, seconds, startAt, gcEvery }) {
+  const args = [...(gcEvery ? ["--expose-gc"] : []), here("./load.mjs"), "--traces", traces, "--logs", logs, "--rate", String(rate), "--seconds", String(seconds)];
   if (startAt) args.push("--start-at", String(startAt));
+  if (gcEvery) args.push("--gc-every", String(gcEvery));
   const child = spawnNode(args, 0);
   child.stdin.end();
   let out = "";

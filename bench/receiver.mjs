@@ -4,6 +4,8 @@
 // --decode wire (default) walks the protobuf wire format for the few fields it needs, which is
 // far cheaper than a full decode; protobufjs decodes with test/support/otlp-min.proto; both runs
 // the two and counts disagreements in /counts.mismatches (0 expected).
+// It exits when its stdin closes, so that it dies with its parent: run by hand, keep stdin open
+// (a terminal, or `sleep infinity | node bench/receiver.mjs ...`), not </dev/null.
 import * as http from "node:http";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";

@@ -173,8 +173,8 @@ export const median = (xs) => {
 
 /** Runs both flavours; returns medians (µs per call), drops and ratios. */
 export async function runCalls({ quick = false, only } = {}) {
-  const rounds = quick ? 6 : 16;
-  const calls = quick ? 2_000 : 10_000;
+  const rounds = quick ? 4 : 16;
+  const calls = quick ? 1_000 : 10_000;
   const result = { rounds_counted: rounds - 1, calls_per_round: calls, sync: {}, async: {} };
   for (const flavour of ["sync", "async"]) {
     const list = Object.entries(variants(flavour === "sync" ? searchFlights : searchFlightsAsync)).filter(([name]) => only === undefined || only.some((o) => name.includes(o)) || name === "bare");

@@ -29,7 +29,7 @@ function phaseStats(seconds, gcSamples, rate) {
 }
 
 export async function runMemory({ quick = false, rate = 1000 } = {}) {
-  const [upS, downS, afterS] = quick ? [10, 15, 10] : [15, 60, 15];
+  const [upS, downS, afterS] = quick ? [4, 8, 4] : [15, 60, 15];
   const port = await freePort();
   let receiver = await startReceiver(port);
   try {

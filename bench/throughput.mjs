@@ -125,10 +125,10 @@ async function probe(receiver, rate, seconds) {
 }
 
 export async function runThroughput({ quick = false, startRate = 10_000, log = () => {} } = {}) {
-  const probeSeconds = quick ? 3 : 5;
-  const maxProbes = quick ? 4 : 10;
+  const probeSeconds = quick ? 2 : 5;
+  const maxProbes = quick ? 3 : 10;
   const maxBisections = quick ? 1 : 2;
-  const confirmSeconds = quick ? 8 : 30;
+  const confirmSeconds = quick ? 5 : 30;
   const receiver = await startReceiver(0);
   try {
     const probes = [];

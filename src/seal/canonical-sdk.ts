@@ -10,7 +10,7 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Link } from "@opentelemetry/api";
 import { reportOnce } from "../report.js";
-import { compareUtf16, anyValueText, keyValuesText } from "./canonical-values.js";
+import { compareUtf16, anyValueText, flat, keyValuesText } from "./canonical-values.js";
 import { hrTimeText, idText, jsonText, wellFormed } from "./canonical-text.js";
 import { isUnhashedSealKey } from "./unhashed.js";
 
@@ -83,7 +83,7 @@ function resourceText(resource: Resource): string {
   if (resource.asyncAttributesPending) reportOnce("seal: resource attributes still pending", "service.name is read before they settle");
   const service = resource.attributes[ATTR_SERVICE_NAME];
   const text = `{"attributes":[${service === undefined ? "" : `{"key":"${ATTR_SERVICE_NAME}","value":${anyValueText(service)}}`}]}`;
-  if (!resource.asyncAttributesPending) resources.set(resource, text);
+  if (!resource.asyncAttributesPending) resources.set(resource, flat(text));
   return text;
 }
 
@@ -92,7 +92,7 @@ const scopes = new WeakMap<InstrumentationScope, string>();
 function scopeText(scope: InstrumentationScope): string {
   let text = scopes.get(scope);
   if (text === undefined) {
-    text = `{"name":${jsonText(scope.name ?? "")},"version":${jsonText(scope.version ?? "")}}`;
+    text = flat(`{"name":${jsonText(scope.name ?? "")},"version":${jsonText(scope.version ?? "")}}`);
     scopes.set(scope, text);
   }
   return text;

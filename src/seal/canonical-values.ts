@@ -32,7 +32,17 @@ const sharedTexts = new WeakMap<object, string>();
 /** A shared value never changes: its text is written once. */
 function sharedText(value: object): string {
   let text = sharedTexts.get(value);
-  if (text === undefined) sharedTexts.set(value, (text = `{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`));
+  if (text === undefined) sharedTexts.set(value, (text = flat(`{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`)));
+  return text;
+}
+
+/**
+ * `text` as one flat string. Concatenation builds a tree of pieces; a text kept for reuse would
+ * bring its whole tree into every record that reuses it, and hashing walks every piece.
+ */
+export function flat(text: string): string {
+  // Converting to a number flattens the string in place (the trick pino's flatstr uses).
+  void Number(text);
   return text;
 }
 
@@ -62,6 +72,8 @@ export function keyValuesText(values: Record<string, unknown>, skip?: (key: stri
 interface Entry {
   value: unknown;
   text: string;
+  /** Flattened once reused: most entries are written once, and flattening those is waste. */
+  flat: boolean;
 }
 
 /**
@@ -76,14 +88,21 @@ function entryText(key: string, value: unknown): string {
   const type = typeof value;
   if (type !== "string" && type !== "number" && type !== "boolean") return keyPrefix(key) + anyValueText(value) + "}";
   const entry = lastEntries.get(key);
-  if (entry !== undefined && entry.value === value) return entry.text;
+  if (entry !== undefined && entry.value === value) {
+    if (!entry.flat) {
+      entry.flat = true;
+      flat(entry.text);
+    }
+    return entry.text;
+  }
   const text = keyPrefix(key) + anyValueText(value) + "}";
   if (entry !== undefined) {
     entry.value = value;
     entry.text = text;
+    entry.flat = false;
   } else {
     if (lastEntries.size >= MAX_KEYS) lastEntries.clear();
-    lastEntries.set(key, { value, text });
+    lastEntries.set(key, { value, text, flat: false });
   }
   return text;
 }
@@ -95,7 +114,7 @@ export function keyPrefix(key: string): string {
   let prefix = prefixes.get(key);
   if (prefix === undefined) {
     if (prefixes.size >= MAX_KEYS) prefixes.clear();
-    prefix = `{"key":${jsonText(key)},"value":`;
+    prefix = flat(`{"key":${jsonText(key)},"value":`);
     prefixes.set(key, prefix);
   }
   return prefix;

@@ -13,6 +13,26 @@ export interface Enforcement {
   readonly redacting: ContentPolicy;
   /** Renders content in the redacted, hash and summary modes; undefined in none. */
   readonly content: ContentPolicy | undefined;
+  /** What each attribute key is, remembered: the same keys come back on every record. */
+  readonly keyKinds: Map<string, KeyKind>;
+}
+
+const enum KeyKind {
+  Plain,
+  Sensitive,
+  Content,
+}
+
+const KEY_KINDS_LIMIT = 4096;
+
+function keyKind(key: string, e: Enforcement): KeyKind {
+  let kind = e.keyKinds.get(key);
+  if (kind === undefined) {
+    kind = e.scrubber.isSensitiveKey(key) ? KeyKind.Sensitive : isContentKey(key) ? KeyKind.Content : KeyKind.Plain;
+    if (e.keyKinds.size >= KEY_KINDS_LIMIT) e.keyKinds.clear();
+    e.keyKinds.set(key, kind);
+  }
+  return kind;
 }
 
 /** Returned where a value must not leave at all. */
@@ -26,8 +46,9 @@ const WHOLE = { maxStringLength: 2 ** 30, maxTotal: 2 ** 30, maxKeys: 2 ** 20, m
  * value, or DROP. `rendered` says the value is coat's own content, already rendered per mode.
  */
 export function enforceValue(key: string, value: unknown, e: Enforcement, rendered: boolean): unknown {
-  if (e.scrubber.isSensitiveKey(key)) return REDACTED;
-  if (!rendered && isContentKey(key)) return enforceContent(value, e);
+  const kind = keyKind(key, e);
+  if (kind === KeyKind.Sensitive) return REDACTED;
+  if (kind === KeyKind.Content && !rendered) return enforceContent(value, e);
   return scrubValue(value, e);
 }
 

@@ -19,7 +19,8 @@ export interface SpanStage {
  * and only the copy is exported.
  */
 export class SpanPipeline implements SpanProcessor {
-  private readonly prepared = new WeakSet<object>();
+  /** The SDK calls onEnding (2.3.0 and later): then it does so for every span, before onEnd. */
+  private sdkCallsOnEnding = false;
 
   constructor(
     private readonly stages: readonly SpanStage[],
@@ -31,14 +32,14 @@ export class SpanPipeline implements SpanProcessor {
   }
 
   onEnding(span: Span): void {
+    this.sdkCallsOnEnding = true;
     for (const stage of this.stages) stage.prepare(span, span);
-    this.prepared.add(span);
     for (const processor of this.exporting) processor.onEnding?.(span);
   }
 
   onEnd(span: ReadableSpan): void {
     let out: ReadableSpan = span;
-    if (!this.prepared.has(span)) {
+    if (!this.sdkCallsOnEnding) {
       const copy = new SpanCopy(span);
       for (const stage of this.stages) stage.prepare(copy, span);
       // The processors after us get the onEnding the SDK never called, on the copy.

@@ -203,16 +203,16 @@ export async function runCalls({ quick = false, only } = {}) {
   return result;
 }
 
-export function printCalls(result) {
-  console.log(`per call, median of ${result.rounds_counted} rounds × ${result.calls_per_round} calls (µs; drops over all rounds)`);
+export function printCalls(result, print = console.log) {
+  print(`per call, median of ${result.rounds_counted} rounds × ${result.calls_per_round} calls (µs; drops over all rounds)`);
   const names = Object.keys(result.sync);
-  console.log(`  ${"variant".padEnd(34)} ${"sync".padStart(8)} ${"async".padStart(8)}  drops`);
+  print(`  ${"variant".padEnd(34)} ${"sync".padStart(8)} ${"async".padStart(8)}  drops`);
   for (const name of names) {
     const s = result.sync[name];
     const a = result.async[name];
-    console.log(`  ${name.padEnd(34)} ${s.median_us.toFixed(2).padStart(8)} ${(a?.median_us.toFixed(2) ?? "-").padStart(8)}  ${s.drops + (a?.drops ?? 0)}`);
+    print(`  ${name.padEnd(34)} ${s.median_us.toFixed(2).padStart(8)} ${(a?.median_us.toFixed(2) ?? "-").padStart(8)}  ${s.drops + (a?.drops ?? 0)}`);
   }
-  for (const [k, v] of Object.entries(result.ratios)) if (v !== undefined) console.log(`  ${k.padEnd(34)} ×${v.toFixed(2)}`);
+  for (const [k, v] of Object.entries(result.ratios)) if (v !== undefined) print(`  ${k.padEnd(34)} ×${v.toFixed(2)}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

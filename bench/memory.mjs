@@ -1,7 +1,7 @@
 // Memory and per-call cost while the OTLP receiver is down: bench/load.mjs (pinned to core 0)
 // calls at a steady rate; the receiver (core 1) is up, then killed (connection refused), then a
 // new one listens on the same port. Per phase: per-call wall time, RSS, heapUsed, achieved rate.
-// Run: npm run build && node bench/memory.mjs [--quick] [--json] [--rate N]
+// Run: npm run build && node bench/memory.mjs [--quick] [--json] [--rate N] [--outage SECONDS]
 // The default rate, 1,000 calls/s, is about half of what one core sustains with export
 // (bench/throughput.mjs), so "before" is not already saturated.
 // load.mjs also forces a full GC every 2 s and samples memory right after (`retained_*`): the
@@ -28,8 +28,8 @@ function phaseStats(seconds, gcSamples, rate) {
   };
 }
 
-export async function runMemory({ quick = false, rate = 1000 } = {}) {
-  const [upS, downS, afterS] = quick ? [4, 8, 4] : [15, 60, 15];
+export async function runMemory({ quick = false, rate = 1000, outage } = {}) {
+  const [upS, downS, afterS] = quick ? [4, 8, 4] : [15, outage ?? 60, 15];
   const port = await freePort();
   let receiver = await startReceiver(port);
   try {
@@ -100,7 +100,8 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const rateAt = argv.indexOf("--rate");
   process.on("SIGINT", () => stopAllChildren().then(() => process.exit(130)));
   try {
-    const r = await runMemory({ quick: argv.includes("--quick"), rate: rateAt > 0 ? Number(argv[rateAt + 1]) : undefined });
+    const outageAt = argv.indexOf("--outage");
+    const r = await runMemory({ quick: argv.includes("--quick"), rate: rateAt > 0 ? Number(argv[rateAt + 1]) : undefined, outage: outageAt > 0 ? Number(argv[outageAt + 1]) : undefined });
     if (argv.includes("--json")) console.log(JSON.stringify(r));
     else {
       const cols = ["phase", "s", "µs/call", "RSS med", "RSS max", "heap max", "ret. RSS", "ret. heap", "calls/s", "kept up"];

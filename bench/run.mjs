@@ -43,7 +43,7 @@ log(`agent-coat benchmark — Node ${process.version}, ${result.machine.cores} �
 if (!skip("calls")) {
   result.calls = await runCalls({ quick });
   result.ratios = result.calls.ratios;
-  if (!json) printCalls(result.calls);
+  printCalls(result.calls, log);
 }
 if (!skip("throughput")) {
   log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");

@@ -191,3 +191,26 @@ describe("raw", () => {
     expect(span!.attributes["output.value"]).toBe(`Paris, and by the way my key is ${OPENAI}`);
   });
 });
+
+describe("remembered clean values", () => {
+  it("a repeated attribute is scrubbed again once its value changes", async () => {
+    const h = await start({ capture: "redacted" });
+    const tracer = trace.getTracer("repeater");
+    for (const value of ["build 17", "build 17", `build ${OPENAI}`, "build 17", `build ${OPENAI}`]) tracer.startSpan("job", { attributes: { "ci.label": value } }).end();
+    const spans = await h.spans(5);
+    expect(spans.map((s) => s.attributes["ci.label"])).toEqual(["build 17", "build 17", "build [REDACTED:openai-api-key]", "build 17", "build [REDACTED:openai-api-key]"]);
+  });
+
+  it("a custom callback sees every string, however often it comes back", async () => {
+    const seen: string[] = [];
+    const h = await start({
+      capture: "redacted",
+      redact: { custom: (value) => (seen.push(value), value === "rotating" && seen.filter((s) => s === value).length > 2 ? "[gone]" : value) },
+    });
+    const tracer = trace.getTracer("repeater");
+    for (let i = 0; i < 3; i++) tracer.startSpan("job", { attributes: { "ci.label": "rotating" } }).end();
+    const spans = await h.spans(3);
+    expect(spans.map((s) => s.attributes["ci.label"])).toEqual(["rotating", "rotating", "[gone]"]);
+    expect(seen.filter((s) => s === "rotating")).toHaveLength(3);
+  });
+});

@@ -79,14 +79,19 @@ interface Entry {
 /**
  * The last `{"key":…,"value":…}` written per key. A wrapper's fixed attributes recur on every
  * record, and a call's ids and content on its span and both its log records: one comparison
- * then replaces the escaping and the string building. Only primitives: objects can change.
+ * then replaces the escaping and the string building. Only primitives (objects can change), and
+ * strings up to 64 K characters (what is kept stays small).
  */
 const lastEntries = new Map<string, Entry>();
 const MAX_KEYS = 4096;
 
+const LONGEST_KEPT = 65_536;
+
 function entryText(key: string, value: unknown): string {
   const type = typeof value;
-  if (type !== "string" && type !== "number" && type !== "boolean") return keyPrefix(key) + anyValueText(value) + "}";
+  if ((type !== "string" && type !== "number" && type !== "boolean") || (type === "string" && (value as string).length > LONGEST_KEPT)) {
+    return keyPrefix(key) + anyValueText(value) + "}";
+  }
   const entry = lastEntries.get(key);
   if (entry !== undefined && entry.value === value) {
     if (!entry.flat) {

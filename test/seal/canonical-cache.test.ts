@@ -44,6 +44,13 @@ describe("canonical writer caches", () => {
     expect(Object.isFrozen(body.capture)).toBe(true);
   });
 
+  it("strings past 64 K characters are written afresh every time, and right", () => {
+    const long = "a".repeat(70_000);
+    const a = { "input.value": long };
+    const b = { "input.value": `${long.slice(1)}b` };
+    for (const values of [a, b, a]) expect(keyValuesText(values)).toBe(expected(values));
+  });
+
   it("many keys and many shapes (past every bound) stay exact", () => {
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 5000; i++) {

@@ -577,7 +577,9 @@ describe("pod socket", () => {
       socket.pause();
     });
     const stderr = captureStderr();
-    const calls = 300;
+    // 2 × 600 envelopes of ~16 KB: more than the 4 MB cap plus one whole export batch (512 records)
+    // plus the kernel's buffer, however the batch processor happens to split them.
+    const calls = 600;
     const big = "y".repeat(16_000);
     try {
       const telemetry = registerLive({ env: podEnv(server.path), capture: "raw", previewLength: 20_000 });

@@ -7,6 +7,7 @@ import { canonicalLogRecord } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
 import { Sealer } from "../seal/sealer.js";
+import { flushSealed, shutdownSealed } from "./seal-lifecycle.js";
 
 type EnabledOptions = Parameters<NonNullable<LogRecordProcessor["enabled"]>>[0];
 
@@ -53,14 +54,12 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
     return this.next.some((processor) => processor.enabled === undefined || processor.enabled(options));
   }
 
-  async forceFlush(): Promise<void> {
-    this.sealer.checkpoint(false);
-    await Promise.all(this.next.map((processor) => processor.forceFlush()));
+  forceFlush(): Promise<void> {
+    return flushSealed(this.sealer, this.next);
   }
 
-  async shutdown(): Promise<void> {
-    this.sealer.finish();
-    await Promise.all(this.next.map((processor) => processor.shutdown()));
+  shutdown(): Promise<void> {
+    return shutdownSealed(this.sealer, this.next);
   }
 
   private emitCheckpoint(final: boolean): void {

@@ -7,6 +7,7 @@ import { canonicalSpan } from "../seal/canonical-sdk.js";
 import { CheckpointSpan } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
 import { Sealer } from "../seal/sealer.js";
+import { flushSealed, shutdownSealed } from "./seal-lifecycle.js";
 
 export interface SealSpanProcessorOptions extends SealOptions {
   /**
@@ -79,14 +80,12 @@ export class SealSpanProcessor implements SpanProcessor {
     if (this.sealer.checkpointDue) this.sealer.checkpoint(false);
   }
 
-  async forceFlush(): Promise<void> {
-    this.sealer.checkpoint(false);
-    await Promise.all(this.next.map((processor) => processor.forceFlush()));
+  forceFlush(): Promise<void> {
+    return flushSealed(this.sealer, this.next);
   }
 
-  async shutdown(): Promise<void> {
-    this.sealer.finish();
-    await Promise.all(this.next.map((processor) => processor.shutdown()));
+  shutdown(): Promise<void> {
+    return shutdownSealed(this.sealer, this.next);
   }
 
   private emitCheckpoint(final: boolean): void {

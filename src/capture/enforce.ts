@@ -15,11 +15,6 @@ export interface Enforcement {
   readonly content: ContentPolicy | undefined;
   /** What each attribute key is, remembered: the same keys come back on every record. */
   readonly keyKinds: Map<string, KeyKind>;
-  /**
-   * Per plain key, the last string value found clean: most come back unchanged on the next
-   * record. Undefined with a `custom` redaction callback, which must see every string.
-   */
-  readonly cleanValues: Map<string, string> | undefined;
 }
 
 const enum KeyKind {
@@ -51,21 +46,11 @@ const WHOLE = { maxStringLength: 2 ** 30, maxTotal: 2 ** 30, maxKeys: 2 ** 20, m
  * value, or DROP. `rendered` says the value is coat's own content, already rendered per mode.
  */
 export function enforceValue(key: string, value: unknown, e: Enforcement, rendered: boolean): unknown {
-  const clean = e.cleanValues;
-  const isString = typeof value === "string";
-  if (isString && clean !== undefined && clean.get(key) === value) return value;
   const kind = keyKind(key, e);
   if (kind === KeyKind.Sensitive) return REDACTED;
   if (kind === KeyKind.Content && !rendered) return enforceContent(value, e);
-  const next = scrubValue(value, e);
-  if (clean !== undefined && isString && next === value && kind === KeyKind.Plain && (value as string).length <= CLEAN_VALUE_LONGEST) {
-    if (clean.size >= KEY_KINDS_LIMIT) clean.clear();
-    clean.set(key, value as string);
-  }
-  return next;
+  return scrubValue(value, e);
 }
-
-const CLEAN_VALUE_LONGEST = 65_536;
 
 /** Content (a message, a prompt, a log body) in the enforced mode. */
 export function enforceContent(value: unknown, e: Enforcement): unknown {

@@ -14,16 +14,7 @@ interface WellFormedString {
  */
 export function jsonText(value: string): string {
   // Most strings need no escaping and no repair: quoting them directly is several times faster.
-  return (value.length < 48 ? needsCare(value) : NEEDS_CARE.test(value)) ? JSON.stringify(wellFormed(value)) : `"${value}"`;
-}
-
-/** NEEDS_CARE for short strings, where a loop costs less than calling into the regex engine. */
-function needsCare(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
-  }
-  return false;
+  return NEEDS_CARE.test(value) ? JSON.stringify(wellFormed(value)) : `"${value}"`;
 }
 
 /** Characters JSON must escape, and surrogates (which may be lone). */

@@ -56,3 +56,18 @@ describe("rememberingScrubber", () => {
     expect(inner.calls).toBe(1);
   });
 });
+
+describe("rememberingScrubber under a stream of one-off strings", () => {
+  it("keeps the strings that recur while ids that never come back churn past it", () => {
+    const inner = counting();
+    const scrubber = rememberingScrubber(inner);
+    const recurring = Array.from({ length: 50 }, (_, i) => `tool description ${i}`);
+    for (let call = 0; call < 20_000; call++) {
+      for (const s of recurring) scrubber.scrub(s);
+      scrubber.scrub(`step_${call.toString(16).padStart(16, "0")}`);
+    }
+    // Each recurring string is asked about once; each one-off id once.
+    expect(inner.calls).toBe(50 + 20_000);
+    expect(scrubber.scrub("a secret id")).toBe("a [REDACTED] id");
+  });
+});

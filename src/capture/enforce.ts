@@ -14,7 +14,18 @@ export interface Enforcement {
   /** Renders content in the redacted, hash and summary modes; undefined in none. */
   readonly content: ContentPolicy | undefined;
   /** What each attribute key is, remembered: the same keys come back on every record. */
-  readonly keyKinds: Map<string, KeyKind>;
+  readonly keys: Map<string, KeyMemo>;
+  /**
+   * Whether a string found clean may be taken as clean when it comes back: not with a `custom`
+   * redaction callback, which must see every string.
+   */
+  readonly remember: boolean;
+}
+
+/** What a key is and, for a plain key, the last string found clean under it (most come back on the next record). */
+interface KeyMemo {
+  readonly kind: KeyKind;
+  clean: string | undefined;
 }
 
 const enum KeyKind {
@@ -23,16 +34,18 @@ const enum KeyKind {
   Content,
 }
 
-const KEY_KINDS_LIMIT = 4096;
+const KEYS_LIMIT = 4096;
+// Bounds what the memos hold to KEYS_LIMIT × this many characters.
+const CLEAN_LONGEST = 1024;
 
-function keyKind(key: string, e: Enforcement): KeyKind {
-  let kind = e.keyKinds.get(key);
-  if (kind === undefined) {
-    kind = e.scrubber.isSensitiveKey(key) ? KeyKind.Sensitive : isContentKey(key) ? KeyKind.Content : KeyKind.Plain;
-    if (e.keyKinds.size >= KEY_KINDS_LIMIT) e.keyKinds.clear();
-    e.keyKinds.set(key, kind);
+function keyMemo(key: string, e: Enforcement): KeyMemo {
+  let memo = e.keys.get(key);
+  if (memo === undefined) {
+    memo = { kind: e.scrubber.isSensitiveKey(key) ? KeyKind.Sensitive : isContentKey(key) ? KeyKind.Content : KeyKind.Plain, clean: undefined };
+    if (e.keys.size >= KEYS_LIMIT) e.keys.clear();
+    e.keys.set(key, memo);
   }
-  return kind;
+  return memo;
 }
 
 /** Returned where a value must not leave at all. */
@@ -46,10 +59,15 @@ const WHOLE = { maxStringLength: 2 ** 30, maxTotal: 2 ** 30, maxKeys: 2 ** 20, m
  * value, or DROP. `rendered` says the value is coat's own content, already rendered per mode.
  */
 export function enforceValue(key: string, value: unknown, e: Enforcement, rendered: boolean): unknown {
-  const kind = keyKind(key, e);
+  const memo = keyMemo(key, e);
+  const kind = memo.kind;
   if (kind === KeyKind.Sensitive) return REDACTED;
   if (kind === KeyKind.Content && !rendered) return enforceContent(value, e);
-  return scrubValue(value, e);
+  if (typeof value !== "string") return scrubValue(value, e);
+  if (value === memo.clean) return value;
+  const next = e.scrubber.scrub(value);
+  if (next === value && e.remember && kind === KeyKind.Plain && value.length <= CLEAN_LONGEST) memo.clean = value;
+  return next;
 }
 
 /** Content (a message, a prompt, a log body) in the enforced mode. */

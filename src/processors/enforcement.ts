@@ -14,7 +14,7 @@ export function currentEnforcement(): Enforcement | undefined {
   const mode = settings.captureFromEnv ?? settings.captureOption ?? "redacted";
   const redacting = policyFor("redacted")!;
   const value: Enforcement | undefined =
-    mode === "raw" ? undefined : { scrubber: redacting.scrubber, redacting, content: policyFor(mode), keyKinds: new Map() };
+    mode === "raw" ? undefined : { scrubber: redacting.scrubber, redacting, content: policyFor(mode), keys: new Map(), remember: settings.redaction?.custom === undefined };
   cached = { generation: state.generation, value };
   return value;
 }

@@ -15,7 +15,9 @@ import { emitRecord } from "./emit.js";
 import { newId } from "./ids.js";
 import { Op } from "./ops.js";
 import { reportOnce } from "./report.js";
-import { scopeOf, withScope } from "./scope.js";
+import type { Scope } from "./scope.js";
+import { scopeOf } from "./scope.js";
+import { callContext } from "./call-context.js";
 import { state } from "./state.js";
 import { StreamAggregate } from "./stream-aggregate.js";
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
@@ -46,7 +48,7 @@ export interface ActiveCall {
 }
 
 /** One wrapped call from start to settle: its span, ids and log records. */
-export class CoatCall implements ActiveCall {
+export class CoatCall implements ActiveCall, Scope {
   ctx: Context;
   private settled = false;
   private meta: Record<string, unknown> | undefined;
@@ -60,7 +62,15 @@ export class CoatCall implements ActiveCall {
     /** The attributes log records carry: the span's, kept in step with it. Undefined when logs are off. */
     private readonly logAttributes: Attributes | undefined,
   ) {
-    this.ctx = trace.setSpan(withScope(parent, { sessionId: ids.sessionId, runId: ids.runId, correlationId: ids.correlationId, call: this }), span);
+    this.ctx = callContext(parent, this, span);
+  }
+
+  /** The call is the scope of everything inside it. */
+  get call(): this {
+    return this;
+  }
+  get correlationId(): string | undefined {
+    return this.ids.correlationId;
   }
 
   get op(): string {
@@ -176,17 +186,19 @@ export class CoatCall implements ActiveCall {
     this.settled = true;
     try {
       const coating = this.coating;
-      const attributes: Attributes = {};
+      const stream = this.stream;
       let output: Captured | undefined;
-      if (this.stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
-      if (coating.mode !== "none") {
-        const stream = this.stream;
-        output = stream === undefined ? captureHook(coating, "captureOutput", result)
-          : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
-          : captureHook(coating, "captureOutput", stream.value());
-        contentAttributes("output", output.text, output.isJson, attributes);
+      if (stream !== undefined || coating.mode !== "none") {
+        const attributes: Attributes = {};
+        if (stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
+        if (coating.mode !== "none") {
+          output = stream === undefined ? captureHook(coating, "captureOutput", result)
+            : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
+            : captureHook(coating, "captureOutput", stream.value());
+          contentAttributes("output", output.text, output.isJson, attributes);
+        }
+        this.setAttributes(attributes);
       }
-      this.setAttributes(attributes);
       this.span.setStatus({ code: SpanStatusCode.OK });
       if (this.logAttributes !== undefined) {
         emitRecord(coating.spec.end, false, this.ids, coating, output === undefined ? {} : { preview: { output: output.preview } as AnyValueMap }, this.logAttributes, this.ctx);

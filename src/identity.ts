@@ -30,9 +30,17 @@ export function claimKind(identity: Identity): "claimed" | "anonymous" {
   return identity.claimId ? "claimed" : "anonymous";
 }
 
-/** `anon_pid999_uid60000_sesssess_999`, the envpod seed's format. */
+let last: { identity: Identity; sessionId: string; fingerprint: string } | undefined;
+
+/**
+ * `anon_pid999_uid60000_sesssess_999`, the envpod seed's format. Every record of a session
+ * carries it: the last one is kept, so they carry the same string, built once.
+ */
 export function anonymousFingerprint(identity: Identity, sessionId: string): string {
-  return `anon_pid${identity.pid}_uid${identity.uid}_sess${sessionId}`;
+  if (last !== undefined && last.identity === identity && last.sessionId === sessionId) return last.fingerprint;
+  const fingerprint = `anon_pid${identity.pid}_uid${identity.uid}_sess${sessionId}`;
+  last = { identity, sessionId, fingerprint };
+  return fingerprint;
 }
 
 export function subjectOf(identity: Identity): Record<string, string> {

@@ -12,7 +12,7 @@ export interface Scope {
   readonly call: object | undefined;
 }
 
-const SCOPE_KEY = createContextKey("agent-coat.scope");
+export const SCOPE_KEY = createContextKey("agent-coat.scope");
 
 let processScope: Scope | undefined;
 
@@ -65,7 +65,7 @@ export function withCorrelation<T>(correlationId: string | undefined, fn: () => 
 export function withCorrelation<T>(idOrFn: string | undefined | (() => T), maybeFn?: () => T): T {
   const [id, fn] = splitArgs(idOrFn, maybeFn);
   const outer = activeScope();
-  const scope: Scope = { ...outer, correlationId: clean(id) ?? randomUUID() };
+  const scope: Scope = { sessionId: outer.sessionId, runId: outer.runId, correlationId: clean(id) ?? randomUUID(), call: outer.call };
   return context.with(withScope(context.active(), scope), fn);
 }
 

@@ -1,3 +1,5 @@
+import { ROOT_CONTEXT, context, createContextKey, propagation, trace } from "@opentelemetry/api";
+import { isTracingSuppressed, suppressTracing } from "@opentelemetry/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Op, coat, current, getCorrelationId, tie, withCorrelation, withRun, withSession } from "../src/index.js";
 import type { Harness } from "./support/harness.js";
@@ -77,8 +79,68 @@ describe("sessions, runs and correlation", () => {
     expect(logs.filter((l) => (l.body as any).ids.correlation_id === "req_refund_ord_1042")).toHaveLength(2);
   });
 
+  it("withCorrelation inside a call keeps the call's session and run", async () => {
+    const inner = coat(Op.TOOL, function inner() {
+      return current()!;
+    });
+    const outer = coat(Op.STEP, function outer() {
+      return withCorrelation("corr_1", () => inner());
+    });
+    const call = withSession("sess_c", () => withRun("run_c", () => outer()));
+    expect([call.sessionId, call.runId, call.correlationId]).toEqual(["sess_c", "run_c", "corr_1"]);
+    await h.spans(2);
+  });
+
   it("rejects a non-function clearly", () => {
     expect(() => withSession("x", undefined as never)).toThrow(/expected a function/);
+  });
+});
+
+describe("the context a call runs in", () => {
+  it("answers like OpenTelemetry's own: parent values, the active span, derived and deleted values", async () => {
+    const outerKey = createContextKey("test.outer");
+    const innerKey = createContextKey("test.inner");
+    const seen: Record<string, unknown> = {};
+    const tool = coat(Op.TOOL, function tool() {
+      const ctx = context.active();
+      const call = current()!;
+      seen.outer = ctx.getValue(outerKey);
+      seen.activeSpanId = trace.getSpan(ctx)?.spanContext().spanId;
+      seen.callSpanId = call.spanId;
+      const derived = ctx.setValue(innerKey, 1).setValue(innerKey, 2);
+      seen.derived = derived.getValue(innerKey);
+      seen.derivedSpanId = trace.getSpan(derived)?.spanContext().spanId;
+      seen.innerDeleted = derived.deleteValue(innerKey).getValue(innerKey);
+      seen.outerDeleted = ctx.deleteValue(outerKey).getValue(outerKey);
+      seen.outerStill = ctx.getValue(outerKey);
+      seen.noSpan = trace.getSpan(trace.deleteSpan(ctx));
+      seen.suppressed = isTracingSuppressed(suppressTracing(ctx));
+      seen.notSuppressed = isTracingSuppressed(ctx);
+      const carrier: Record<string, string> = {};
+      propagation.inject(ctx, carrier);
+      seen.traceparent = carrier.traceparent;
+      const child = trace.getTracer("test").startSpan("child", {}, ctx);
+      seen.childParent = (child as unknown as { parentSpanContext?: { spanId: string } }).parentSpanContext?.spanId;
+      child.end();
+      return call;
+    });
+    const call = context.with(ROOT_CONTEXT.setValue(outerKey, "outer value"), () => tool());
+    expect(seen).toEqual({
+      outer: "outer value",
+      activeSpanId: call.spanId,
+      callSpanId: call.spanId,
+      derived: 2,
+      derivedSpanId: call.spanId,
+      innerDeleted: undefined,
+      outerDeleted: undefined,
+      outerStill: "outer value",
+      noSpan: undefined,
+      suppressed: true,
+      notSuppressed: false,
+      traceparent: `00-${call.traceId}-${call.spanId}-01`,
+      childParent: call.spanId,
+    });
+    await h.spans(2);
   });
 });
 

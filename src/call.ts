@@ -18,6 +18,7 @@ import { reportOnce } from "./report.js";
 import type { Scope } from "./scope.js";
 import { scopeOf } from "./scope.js";
 import { callContext } from "./call-context.js";
+import { markOwn } from "./own-marks.js";
 import { state } from "./state.js";
 import { StreamAggregate } from "./stream-aggregate.js";
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
@@ -294,7 +295,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
       parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
       correlationId: outer.correlationId,
     };
-    state.own.spans.set(span, ids.stepId);
+    markOwn(span, ids.stepId);
     const perCall: Attributes = {};
     idAttributes(ids, coating.identity, perCall);
     sessionAttribute(sessionId, perCall);

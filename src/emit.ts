@@ -4,6 +4,7 @@ import { SeverityNumber } from "@opentelemetry/api-logs";
 import type { EnvelopeFacts, RecordIds } from "./dialects/envpod.js";
 import { envelope } from "./dialects/envpod.js";
 import { AotpKey } from "./dialects/keys.js";
+import { markOwn } from "./own-marks.js";
 import { state } from "./state.js";
 
 /**
@@ -21,7 +22,7 @@ export function emitRecord(
 ): void {
   attributes[AotpKey.KIND] = kind;
   const body = envelope(kind, ids, facts, payload);
-  state.own.bodies.set(body, ids.stepId);
+  markOwn(body, ids.stepId);
   state.logger.emit({
     eventName: kind,
     severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,

@@ -43,11 +43,8 @@ interface CoatState {
   logger: Logger;
   /** Content policies per mode for the current settings, built on first use. */
   policies: Map<CaptureMode, ContentPolicy>;
-  /**
-   * Spans and log bodies coat made itself (their content is already rendered per mode), each with
-   * the step id coat minted for it; and the span events it rendered.
-   */
-  own: { spans: WeakMap<object, string>; events: WeakSet<object>; bodies: WeakMap<object, string> };
+  /** The span events coat rendered itself (its spans and log bodies are marked: own-marks.ts). */
+  own: { events: WeakSet<object> };
 }
 
 export const DEFAULT_PREVIEW_LENGTH = 200;
@@ -73,7 +70,7 @@ export function parsePreviewLength(value: string | number | undefined): number |
 }
 
 // Shared through globalThis so that the ESM and CommonJS builds, if both get loaded, agree.
-const STATE_KEY = Symbol.for("agent-coat.state/0.2");
+const STATE_KEY = Symbol.for("agent-coat.state/0.3");
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: CoatState };
 
 function createState(): CoatState {
@@ -85,7 +82,7 @@ function createState(): CoatState {
     tracer: trace.getTracer(FRAMEWORK, VERSION),
     logger: logs.getLogger(FRAMEWORK, VERSION),
     policies: new Map(),
-    own: { spans: new WeakMap(), events: new WeakSet(), bodies: new WeakMap() },
+    own: { events: new WeakSet() },
   };
 }
 

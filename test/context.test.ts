@@ -81,13 +81,13 @@ describe("sessions, runs and correlation", () => {
 
   it("withCorrelation inside a call keeps the call's session and run", async () => {
     const inner = coat(Op.TOOL, function inner() {
-      return current()!;
+      return [current()!, getCorrelationId()] as const;
     });
     const outer = coat(Op.STEP, function outer() {
       return withCorrelation("corr_1", () => inner());
     });
-    const call = withSession("sess_c", () => withRun("run_c", () => outer()));
-    expect([call.sessionId, call.runId, call.correlationId]).toEqual(["sess_c", "run_c", "corr_1"]);
+    const [call, correlationId] = withSession("sess_c", () => withRun("run_c", () => outer()));
+    expect([call.sessionId, call.runId, correlationId]).toEqual(["sess_c", "run_c", "corr_1"]);
     await h.spans(2);
   });
 

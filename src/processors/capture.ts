@@ -10,6 +10,7 @@ import { AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../report.js";
 import { state } from "../state.js";
 import { currentEnforcement } from "./enforcement.js";
+import { ownStep } from "../own-marks.js";
 
 /** Which attributes of a record hold content coat rendered itself, already in its mode. */
 type Rendered = "none" | "io" | "all";
@@ -31,7 +32,7 @@ export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
   prepare(span: WritableSpan, original: object): void {
     try {
       const e = currentEnforcement();
-      if (e !== undefined) enforceSpan(span, e, state.own.spans.get(original));
+      if (e !== undefined) enforceSpan(span, e, ownStep(original));
     } catch (error) {
       reportOnce("enforcing the capture mode on a span", error);
     }
@@ -98,9 +99,9 @@ export function enforceSpan(span: WritableSpan, e: Enforcement, ownStep: string 
 }
 
 function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
-  const ownStep = record.body !== null && typeof record.body === "object" ? state.own.bodies.get(record.body) : undefined;
-  const own = ownStep !== undefined;
-  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none", ownStep);
+  const step = ownStep(record.body);
+  const own = step !== undefined;
+  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none", step);
   if (attributes !== record.attributes) (record as { attributes: unknown }).attributes = attributes;
   if (own || record.body === undefined) return;
   const body = enforceContent(record.body, e);

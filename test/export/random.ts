@@ -105,7 +105,7 @@ export function randomKey(r: Random): string {
 }
 
 /** A primitive or homogeneous array: what the SDK keeps as a span attribute. */
-export function randomSdkAttribute(r: Random): string | number | boolean | (string | number | boolean | null | undefined)[] {
+export function randomSdkAttribute(r: Random): string | number | boolean | (string | null)[] | (number | undefined)[] {
   const k = int(r, 6);
   if (k < 2) return randomString(r);
   if (k === 2) return chance(r, 0.5);

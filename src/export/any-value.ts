@@ -15,11 +15,12 @@ const ITEM = 0x0a;
 const INT64_MIN = -(2 ** 63);
 const INT64_END = 2 ** 63;
 
-/** Attributes as repeated KeyValue under `tag`, own enumerable keys in for-in order. */
+/** Attributes as repeated KeyValue under `tag`: own enumerable keys, the order of OTel's for-in with hasOwnProperty. */
 export function writeAttributes(w: ProtoWriter, attributes: object, tag: number): void {
   const record = attributes as Record<string, unknown>;
-  for (const key in record) {
-    if (!Object.hasOwn(record, key)) continue;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     w.byte(tag);
     writeKeyValue(w, key, record[key]);
   }

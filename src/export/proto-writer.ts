@@ -4,8 +4,16 @@
  * including for odd inputs (NaN or undefined counts write 0, negatives write 10-byte varints).
  */
 
-/** Below this many UTF-16 units a string is written by a JS loop; longer ones go native. */
-const SHORT_STRING = 48;
+/** Below this many UTF-16 units a string is written by a JS loop (its length then fits one byte); longer ones go native. */
+const SHORT_STRING = 128;
+
+type Utf8Write = (this: Buffer, text: string, offset: number, length: number) => number;
+/** Buffer's own UTF-8 writer, without write()'s argument parsing, which showed in profiles; write() where it is missing. */
+const utf8Write: Utf8Write =
+  (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write ??
+  function (this: Buffer, text: string, offset: number, length: number): number {
+    return this.write(text, offset, length, "utf8");
+  };
 
 export class ProtoWriter {
   buf: Buffer;
@@ -120,7 +128,7 @@ export class ProtoWriter {
     const reserved = varintSize(units);
     this.ensure(5 + units * 3);
     const at = this.pos + reserved;
-    const written = this.buf.write(value, at, "utf8");
+    const written = utf8Write.call(this.buf, value, at, this.buf.length - at);
     const needed = varintSize(written);
     if (needed > reserved) this.buf.copyWithin(this.pos + needed, at, at + written);
     this.pos = this.lengthAt(this.pos, written) + written;

@@ -5,7 +5,7 @@
  */
 
 /** Below this many UTF-16 units a string is written by a JS loop (its length then fits one byte); longer ones go native. */
-const SHORT_STRING = 128;
+const SHORT_STRING = 16;
 
 type Utf8Write = (this: Buffer, text: string, offset: number, length: number) => number;
 /** Buffer's own UTF-8 writer, without write()'s argument parsing, which showed in profiles; write() where it is missing. */

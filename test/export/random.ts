@@ -30,8 +30,8 @@ const ALPHABETS = [
   "a\u007f\u0080\u07ff\u0800\uffff\u0000",
 ];
 
-/** Lengths around the writer's short-string threshold (48) and the 1/2/3-byte length prefixes. */
-const LENGTHS = [0, 1, 2, 7, 31, 46, 47, 48, 49, 50, 63, 64, 65, 100, 126, 127, 128, 129, 300, 2000, 5461, 5462, 16383, 16384, 16385];
+/** Lengths around the writer's short-string threshold (16; it was 48 and 128 in trials) and the 1/2/3-byte length prefixes. */
+const LENGTHS = [0, 1, 2, 7, 15, 16, 17, 31, 46, 47, 48, 49, 50, 63, 64, 65, 100, 126, 127, 128, 129, 300, 2000, 5461, 5462, 16383, 16384, 16385];
 
 export function randomString(r: Random): string {
   const n = chance(r, 0.7) ? pick(r, LENGTHS) : int(r, 200);

@@ -1,11 +1,15 @@
 import type { ExportResult } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
 import { OTLPLogExporter as HttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPLogExporter as HttpProtoLogExporter } from "@opentelemetry/exporter-logs-otlp-proto";
 import { OTLPTraceExporter as HttpJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as HttpProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import type { OTLPExporterNodeConfigBase } from "@opentelemetry/otlp-exporter-base";
+import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
+import { LogsExporterMetricsHelper, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { logsProtobufSerializer } from "../export/logs-serializer.js";
+import { traceProtobufSerializer } from "../export/trace-serializer.js";
 import type { OtlpProtocol } from "./env.js";
 
 /** What an OTLP exporter is given; unset fields are read from OTEL_EXPORTER_OTLP_* by the exporter. */
@@ -23,21 +27,38 @@ export function otlpSpanExporter(target: OtlpTarget): SpanExporter {
   const config = exporterConfig(target);
   if (target.protocol === "http/json") return new HttpJsonTraceExporter(config);
   if (target.protocol === "grpc") return new Deferred<ReadableSpan>(import("@opentelemetry/exporter-trace-otlp-grpc").then((m) => new m.OTLPTraceExporter(config as never)));
-  return new HttpProtoTraceExporter(config);
+  return httpProtoSpanExporter(config);
 }
 
 export function otlpLogExporter(target: OtlpTarget): LogRecordExporter {
   const config = exporterConfig(target);
   if (target.protocol === "http/json") return new HttpJsonLogExporter(config);
   if (target.protocol === "grpc") return new Deferred<ReadableLogRecord>(import("@opentelemetry/exporter-logs-otlp-grpc").then((m) => new m.OTLPLogExporter(config as never))) as LogRecordExporter;
-  return new HttpProtoLogExporter(config);
+  return httpProtoLogExporter(config);
 }
 
-function exporterConfig(target: OtlpTarget) {
-  const config: Record<string, unknown> = {};
+const PROTOBUF = { "Content-Type": "application/x-protobuf" };
+
+/**
+ * OTel's http/protobuf exporters, assembled as their constructors assemble them (so env vars,
+ * headers, compression, timeout, retries and the concurrency limit all behave the same) but with
+ * our serializer, which writes the same bytes in a fraction of the CPU.
+ */
+function httpProtoSpanExporter(config: OTLPExporterNodeConfigBase): SpanExporter {
+  const options = convertLegacyHttpOptions(config, "TRACES", "v1/traces", PROTOBUF);
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, traceProtobufSerializer, "otlp_http_span_exporter", TraceExporterMetricsHelper, undefined));
+}
+
+function httpProtoLogExporter(config: OTLPExporterNodeConfigBase): LogRecordExporter {
+  const options = convertLegacyHttpOptions(config, "LOGS", "v1/logs", PROTOBUF);
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, logsProtobufSerializer, "otlp_http_log_exporter", LogsExporterMetricsHelper, undefined));
+}
+
+function exporterConfig(target: OtlpTarget): OTLPExporterNodeConfigBase {
+  const config: OTLPExporterNodeConfigBase = {};
   if (target.url !== undefined) config.url = target.url;
   if (target.headers !== undefined) config.headers = target.headers;
-  if (target.compression !== undefined) config.compression = target.compression;
+  if (target.compression !== undefined) config.compression = target.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
   if (target.timeoutMillis !== undefined) config.timeoutMillis = target.timeoutMillis;
   return config;
 }

@@ -1,0 +1,88 @@
+import type { IExportLogsServiceResponse, ISerializer } from "@opentelemetry/otlp-transformer";
+import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
+import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import { writeAnyValue, writeAttributes } from "./any-value.js";
+import { groupByResourceAndScope } from "./group.js";
+import { writeHrTime } from "./hr-time.js";
+import { OutputSize } from "./output-size.js";
+import type { ProtoWriter } from "./proto-writer.js";
+import type { Scope } from "./resource-scope.js";
+import { writeResource, writeSchemaUrl, writeScope } from "./resource-scope.js";
+
+/** ExportLogsServiceRequest as protobuf, byte for byte what OTel's ProtobufLogsSerializer writes. */
+export function serializeLogs(w: ProtoWriter, records: readonly ReadableLogRecord[]): void {
+  for (const [resource, byScope] of groupByResourceAndScope(records)) {
+    w.byte(0x0a);
+    const at = w.startLength();
+    writeResource(w, resource);
+    for (const [scope, scopeRecords] of byScope) writeScopeLogs(w, scope, scopeRecords);
+    writeSchemaUrl(w, resource.schemaUrl);
+    w.finishLength(at);
+  }
+}
+
+function writeScopeLogs(w: ProtoWriter, scope: Scope, records: readonly ReadableLogRecord[]): void {
+  w.byte(0x12);
+  const at = w.startLength();
+  writeScope(w, scope);
+  for (const record of records) writeLogRecord(w, record);
+  writeSchemaUrl(w, scope.schemaUrl);
+  w.finishLength(at);
+}
+
+function writeLogRecord(w: ProtoWriter, record: ReadableLogRecord): void {
+  w.byte(0x12);
+  const at = w.startLength();
+  w.byte(0x09);
+  writeHrTime(w, record.hrTime);
+  const severity = record.severityNumber;
+  // 0 is SeverityNumber.UNSPECIFIED, proto3's default.
+  if (severity !== undefined && severity !== 0) {
+    w.byte(0x10);
+    w.varint(severity);
+  }
+  if (record.severityText) {
+    w.byte(0x1a);
+    w.string(record.severityText);
+  }
+  if (record.body !== undefined) {
+    w.byte(0x2a);
+    const bodyAt = w.startLength();
+    writeAnyValue(w, record.body);
+    w.finishLength(bodyAt);
+  }
+  if (record.attributes) writeAttributes(w, record.attributes, 0x32);
+  w.byte(0x38);
+  w.varint(record.droppedAttributesCount);
+  const context = record.spanContext;
+  if (context?.traceFlags) {
+    w.byte(0x45);
+    w.fixed32(context.traceFlags);
+  }
+  if (context?.traceId) {
+    w.byte(0x4a);
+    w.hex(context.traceId);
+  }
+  if (context?.spanId) {
+    w.byte(0x52);
+    w.hex(context.spanId);
+  }
+  w.byte(0x59);
+  writeHrTime(w, record.hrTimeObserved);
+  if (record.eventName) {
+    w.byte(0x62);
+    w.string(record.eventName);
+  }
+  w.finishLength(at);
+}
+
+const size = new OutputSize();
+
+export const logsProtobufSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
+  serializeRequest(records) {
+    const w = size.writer();
+    serializeLogs(w, records);
+    return size.finish(w);
+  },
+  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
+};

@@ -1,0 +1,144 @@
+import type { Link, SpanStatus } from "@opentelemetry/api";
+import type { IExportTraceServiceResponse, ISerializer } from "@opentelemetry/otlp-transformer";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import { writeAttributes } from "./any-value.js";
+import { groupByResourceAndScope } from "./group.js";
+import { writeHrTime } from "./hr-time.js";
+import { OutputSize } from "./output-size.js";
+import type { ProtoWriter } from "./proto-writer.js";
+import type { Scope } from "./resource-scope.js";
+import { writeResource, writeSchemaUrl, writeScope } from "./resource-scope.js";
+
+const HAS_IS_REMOTE = 0x100;
+const IS_REMOTE = 0x200;
+
+/** ExportTraceServiceRequest as protobuf, byte for byte what OTel's ProtobufTraceSerializer writes. */
+export function serializeSpans(w: ProtoWriter, spans: readonly ReadableSpan[]): void {
+  for (const [resource, byScope] of groupByResourceAndScope(spans)) {
+    w.byte(0x0a);
+    const at = w.startLength();
+    writeResource(w, resource);
+    for (const [scope, scopeSpans] of byScope) writeScopeSpans(w, scope, scopeSpans);
+    writeSchemaUrl(w, resource.schemaUrl);
+    w.finishLength(at);
+  }
+}
+
+function writeScopeSpans(w: ProtoWriter, scope: Scope, spans: readonly ReadableSpan[]): void {
+  w.byte(0x12);
+  const at = w.startLength();
+  writeScope(w, scope);
+  for (const span of spans) writeSpan(w, span);
+  writeSchemaUrl(w, scope.schemaUrl);
+  w.finishLength(at);
+}
+
+function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
+  w.byte(0x12);
+  const at = w.startLength();
+  const context = span.spanContext();
+  w.byte(0x0a);
+  w.hex(context.traceId);
+  w.byte(0x12);
+  w.hex(context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) {
+    w.byte(0x1a);
+    w.string(traceState);
+  }
+  const parent = span.parentSpanContext;
+  if (parent?.spanId) {
+    w.byte(0x22);
+    w.hex(parent.spanId);
+  }
+  w.byte(0x2a);
+  w.string(span.name);
+  // OTLP's SpanKind counts from UNSPECIFIED = 0, the API's from INTERNAL = 0.
+  const kind = span.kind == null ? 0 : span.kind + 1;
+  if (kind !== 0) {
+    w.byte(0x30);
+    w.varint(kind);
+  }
+  w.byte(0x39);
+  writeHrTime(w, span.startTime);
+  w.byte(0x41);
+  writeHrTime(w, span.endTime);
+  if (span.attributes) writeAttributes(w, span.attributes, 0x4a);
+  w.byte(0x50);
+  w.varint(span.droppedAttributesCount);
+  for (const event of span.events) writeEvent(w, event);
+  w.byte(0x60);
+  w.varint(span.droppedEventsCount);
+  for (const link of span.links) writeLink(w, link);
+  w.byte(0x70);
+  w.varint(span.droppedLinksCount);
+  writeStatus(w, span.status);
+  w.byte(0x85);
+  w.byte(0x01);
+  w.fixed32(spanFlags(context.traceFlags, parent?.isRemote));
+  w.finishLength(at);
+}
+
+function writeEvent(w: ProtoWriter, event: TimedEvent & { droppedAttributesCount?: number }): void {
+  w.byte(0x5a);
+  const at = w.startLength();
+  w.byte(0x09);
+  writeHrTime(w, event.time);
+  w.byte(0x12);
+  w.string(event.name);
+  if (event.attributes) writeAttributes(w, event.attributes, 0x1a);
+  w.byte(0x20);
+  w.varint(event.droppedAttributesCount || 0);
+  w.finishLength(at);
+}
+
+function writeLink(w: ProtoWriter, link: Link): void {
+  w.byte(0x6a);
+  const at = w.startLength();
+  const context = link.context;
+  w.byte(0x0a);
+  w.hex(context.traceId);
+  w.byte(0x12);
+  w.hex(context.spanId);
+  const traceState = context.traceState?.serialize();
+  if (traceState) {
+    w.byte(0x1a);
+    w.string(traceState);
+  }
+  if (link.attributes) writeAttributes(w, link.attributes, 0x22);
+  w.byte(0x28);
+  w.varint(link.droppedAttributesCount || 0);
+  w.byte(0x35);
+  w.fixed32(spanFlags(context.traceFlags, context.isRemote));
+  w.finishLength(at);
+}
+
+function writeStatus(w: ProtoWriter, status: SpanStatus): void {
+  w.byte(0x7a);
+  const at = w.startLength();
+  if (status.message) {
+    w.byte(0x12);
+    w.string(status.message);
+  }
+  w.byte(0x18);
+  w.varint(status.code);
+  w.finishLength(at);
+}
+
+/** Never 0 (HAS_IS_REMOTE is always set), so the flags field is always written. */
+function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
+  const flags = (traceFlags & 0xff) | HAS_IS_REMOTE;
+  return isRemote ? flags | IS_REMOTE : flags;
+}
+
+const size = new OutputSize();
+
+export const traceProtobufSerializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
+  serializeRequest(spans) {
+    const w = size.writer();
+    serializeSpans(w, spans);
+    return size.finish(w);
+  },
+  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
+};

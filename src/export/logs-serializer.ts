@@ -2,34 +2,12 @@ import type { IExportLogsServiceResponse, ISerializer } from "@opentelemetry/otl
 import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { writeAnyValue, writeAttributes } from "./any-value.js";
-import { groupByResourceAndScope } from "./group.js";
+import { writeRequest } from "./request.js";
 import { writeHrTime } from "./hr-time.js";
 import { OutputSize } from "./output-size.js";
 import type { ProtoWriter } from "./proto-writer.js";
-import type { Scope } from "./resource-scope.js";
-import { writeResource, writeSchemaUrl, writeScope } from "./resource-scope.js";
 
-/** ExportLogsServiceRequest as protobuf, byte for byte what OTel's ProtobufLogsSerializer writes. */
-export function serializeLogs(w: ProtoWriter, records: readonly ReadableLogRecord[]): void {
-  for (const [resource, byScope] of groupByResourceAndScope(records)) {
-    w.byte(0x0a);
-    const at = w.startLength();
-    writeResource(w, resource);
-    for (const [scope, scopeRecords] of byScope) writeScopeLogs(w, scope, scopeRecords);
-    writeSchemaUrl(w, resource.schemaUrl);
-    w.finishLength(at);
-  }
-}
-
-function writeScopeLogs(w: ProtoWriter, scope: Scope, records: readonly ReadableLogRecord[]): void {
-  w.byte(0x12);
-  const at = w.startLength();
-  writeScope(w, scope);
-  for (const record of records) writeLogRecord(w, record);
-  writeSchemaUrl(w, scope.schemaUrl);
-  w.finishLength(at);
-}
-
+/** One LogRecord, with its tag. */
 function writeLogRecord(w: ProtoWriter, record: ReadableLogRecord): void {
   w.byte(0x12);
   const at = w.startLength();
@@ -78,10 +56,11 @@ function writeLogRecord(w: ProtoWriter, record: ReadableLogRecord): void {
 
 const size = new OutputSize();
 
+/** ExportLogsServiceRequest as protobuf, byte for byte what OTel's ProtobufLogsSerializer writes. */
 export const logsProtobufSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
   serializeRequest(records) {
     const w = size.writer();
-    serializeLogs(w, records);
+    writeRequest(w, records, writeLogRecord);
     return size.finish(w);
   },
   deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),

@@ -1,52 +1,22 @@
-import type { Link, SpanStatus } from "@opentelemetry/api";
+import type { Link, SpanContext, SpanStatus } from "@opentelemetry/api";
 import type { IExportTraceServiceResponse, ISerializer } from "@opentelemetry/otlp-transformer";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { writeAttributes } from "./any-value.js";
-import { groupByResourceAndScope } from "./group.js";
+import { writeRequest } from "./request.js";
 import { writeHrTime } from "./hr-time.js";
 import { OutputSize } from "./output-size.js";
 import type { ProtoWriter } from "./proto-writer.js";
-import type { Scope } from "./resource-scope.js";
-import { writeResource, writeSchemaUrl, writeScope } from "./resource-scope.js";
 
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 
-/** ExportTraceServiceRequest as protobuf, byte for byte what OTel's ProtobufTraceSerializer writes. */
-export function serializeSpans(w: ProtoWriter, spans: readonly ReadableSpan[]): void {
-  for (const [resource, byScope] of groupByResourceAndScope(spans)) {
-    w.byte(0x0a);
-    const at = w.startLength();
-    writeResource(w, resource);
-    for (const [scope, scopeSpans] of byScope) writeScopeSpans(w, scope, scopeSpans);
-    writeSchemaUrl(w, resource.schemaUrl);
-    w.finishLength(at);
-  }
-}
-
-function writeScopeSpans(w: ProtoWriter, scope: Scope, spans: readonly ReadableSpan[]): void {
-  w.byte(0x12);
-  const at = w.startLength();
-  writeScope(w, scope);
-  for (const span of spans) writeSpan(w, span);
-  writeSchemaUrl(w, scope.schemaUrl);
-  w.finishLength(at);
-}
-
+/** One Span, with its tag. */
 function writeSpan(w: ProtoWriter, span: ReadableSpan): void {
   w.byte(0x12);
   const at = w.startLength();
   const context = span.spanContext();
-  w.byte(0x0a);
-  w.hex(context.traceId);
-  w.byte(0x12);
-  w.hex(context.spanId);
-  const traceState = context.traceState?.serialize();
-  if (traceState) {
-    w.byte(0x1a);
-    w.string(traceState);
-  }
+  writeIds(w, context);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.byte(0x22);
@@ -93,10 +63,8 @@ function writeEvent(w: ProtoWriter, event: TimedEvent & { droppedAttributesCount
   w.finishLength(at);
 }
 
-function writeLink(w: ProtoWriter, link: Link): void {
-  w.byte(0x6a);
-  const at = w.startLength();
-  const context = link.context;
+/** trace_id, span_id and trace_state: fields 1–3 of both Span and Span.Link. */
+function writeIds(w: ProtoWriter, context: SpanContext): void {
   w.byte(0x0a);
   w.hex(context.traceId);
   w.byte(0x12);
@@ -106,6 +74,13 @@ function writeLink(w: ProtoWriter, link: Link): void {
     w.byte(0x1a);
     w.string(traceState);
   }
+}
+
+function writeLink(w: ProtoWriter, link: Link): void {
+  w.byte(0x6a);
+  const at = w.startLength();
+  const context = link.context;
+  writeIds(w, context);
   if (link.attributes) writeAttributes(w, link.attributes, 0x22);
   w.byte(0x28);
   w.varint(link.droppedAttributesCount || 0);
@@ -134,10 +109,11 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
 
 const size = new OutputSize();
 
+/** ExportTraceServiceRequest as protobuf, byte for byte what OTel's ProtobufTraceSerializer writes. */
 export const traceProtobufSerializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
   serializeRequest(spans) {
     const w = size.writer();
-    serializeSpans(w, spans);
+    writeRequest(w, spans, writeSpan);
     return size.finish(w);
   },
   deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),

@@ -3,19 +3,12 @@
  * reach every encoding branch (length-prefix sizes, the short/long string threshold, non-ASCII,
  * lone surrogates, int64 edges, doubles, bytes, nesting, values OTLP cannot carry).
  */
+import { mulberry32 } from "../support/adversarial.js";
+
 export type Random = () => number;
 
-/** mulberry32: small, fast, and reproducible from the seed a failure reports. */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Reproducible from the seed a failure reports. */
+export const seeded: (seed: number) => Random = mulberry32;
 
 export const int = (r: Random, n: number): number => Math.floor(r() * n);
 export const pick = <T>(r: Random, xs: readonly T[]): T => xs[int(r, xs.length)]!;

@@ -20,6 +20,38 @@ export interface Enforcement {
    * redaction callback, which must see every string.
    */
   readonly remember: boolean;
+  /** The clean attributes of the last span and of the last log record, by position. */
+  readonly spanPositions: Positions;
+  readonly logPositions: Positions;
+}
+
+/**
+ * Records of one kind come with the same keys in the same order and mostly the same values: the
+ * (key, value) pairs of the last one that the key memos hold as clean, by position, let the next
+ * one skip the memo lookups where its pairs are identical.
+ */
+export interface Positions {
+  readonly keys: (string | undefined)[];
+  readonly values: unknown[];
+}
+
+export function newPositions(): Positions {
+  return { keys: [], values: [] };
+}
+
+const POSITIONS_LIMIT = 256;
+
+/** Whether `value` under `key` at `index` is what the last record of the kind had there, clean. */
+export function knownClean(positions: Positions, index: number, key: string, value: unknown): boolean {
+  return positions.keys[index] === key && positions.values[index] === value;
+}
+
+/** Notes what `index` held after enforcement: a pair the key memo holds as clean, or nothing. */
+export function notePosition(positions: Positions, index: number, key: string, value: unknown, e: Enforcement): void {
+  if (index >= POSITIONS_LIMIT) return;
+  const clean = typeof value === "string" && e.keys.get(key)?.clean === value;
+  positions.keys[index] = clean ? key : undefined;
+  positions.values[index] = clean ? value : undefined;
 }
 
 /** What a key is and, for a plain key, the last string found clean under it (most come back on the next record). */

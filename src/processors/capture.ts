@@ -5,7 +5,8 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import type { SpanStage } from "./span-pipeline.js";
 import type { WritableSpan } from "./writable-span.js";
 import type { Enforcement } from "../capture/enforce.js";
-import { DROP, enforceContent, enforceValue } from "../capture/enforce.js";
+import type { Positions } from "../capture/enforce.js";
+import { DROP, enforceContent, enforceValue, knownClean, notePosition } from "../capture/enforce.js";
 import { AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../report.js";
 import { state } from "../state.js";
@@ -77,7 +78,7 @@ export function enforceSpan(span: WritableSpan, e: Enforcement, ownStep: string 
   const own = ownStep !== undefined;
   const name = e.scrubber.scrub(span.name);
   if (name !== span.name) span.updateName(name);
-  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", ownStep);
+  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", ownStep, e.spanPositions);
   if (attributes !== span.attributes) (span as { attributes: Attributes }).attributes = attributes;
   const events = span.events;
   for (let i = 0; i < events.length; i++) {
@@ -101,7 +102,7 @@ export function enforceSpan(span: WritableSpan, e: Enforcement, ownStep: string 
 function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
   const step = ownStep(record.body);
   const own = step !== undefined;
-  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none", step);
+  const attributes = enforceAttributes(record.attributes as Attributes, e, own ? "io" : "none", step, e.logPositions);
   if (attributes !== record.attributes) (record as { attributes: unknown }).attributes = attributes;
   if (own || record.body === undefined) return;
   const body = enforceContent(record.body, e);
@@ -112,12 +113,20 @@ function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
  * The attributes as the rules allow: the same object when nothing applies, else a changed copy
  * (copy on write: the record's object, which others may hold, is never mutated).
  */
-function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered, ownStep?: string): Attributes {
+function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered, ownStep?: string, positions?: Positions): Attributes {
   let out: Attributes | undefined;
+  let index = 0;
   for (const key in attributes) {
     const value = attributes[key];
+    let next: unknown;
+    if (positions !== undefined && knownClean(positions, index, key, value)) next = value;
     // The one id unique to each call, minted by coat: nothing to find in it.
-    const next = value === ownStep && key === AotpKey.STEP_ID ? value : enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
+    else if (value === ownStep && key === AotpKey.STEP_ID) next = value;
+    else {
+      next = enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
+      if (positions !== undefined) notePosition(positions, index, key, value, e);
+    }
+    index++;
     if (out === undefined) {
       if (next === value) continue;
       // First change: copy what came before it; dropped keys are left out, never deleted.

@@ -1,4 +1,5 @@
 import type { Enforcement } from "../capture/enforce.js";
+import { newPositions } from "../capture/enforce.js";
 import { policyFor, state } from "../state.js";
 
 let cached: { generation: number; value: Enforcement | undefined } = { generation: -1, value: undefined };
@@ -14,7 +15,7 @@ export function currentEnforcement(): Enforcement | undefined {
   const mode = settings.captureFromEnv ?? settings.captureOption ?? "redacted";
   const redacting = policyFor("redacted")!;
   const value: Enforcement | undefined =
-    mode === "raw" ? undefined : { scrubber: redacting.scrubber, redacting, content: policyFor(mode), keys: new Map(), remember: settings.redaction?.custom === undefined };
+    mode === "raw" ? undefined : { scrubber: redacting.scrubber, redacting, content: policyFor(mode), keys: new Map(), remember: settings.redaction?.custom === undefined, spanPositions: newPositions(), logPositions: newPositions() };
   cached = { generation: state.generation, value };
   return value;
 }

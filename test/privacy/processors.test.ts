@@ -201,6 +201,37 @@ describe("remembered clean values", () => {
     expect(spans.map((s) => s.attributes["ci.label"])).toEqual(["build 17", "build 17", "build [REDACTED:openai-api-key]", "build 17", "build [REDACTED:openai-api-key]"]);
   });
 
+  it("records of one shape: a value, or a key, that differs at a position is enforced, not taken from the last record", async () => {
+    const h = await start({ capture: "redacted" });
+    const tracer = trace.getTracer("repeater");
+    const shapes: Record<string, string>[] = [
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      // The same clean value at the same position, now under a sensitive key.
+      { "app.stage": "build", password: "release 1", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": `release ${OPENAI}`, "app.owner": "ci" },
+      // The same secret at the same position again.
+      { "app.stage": "build", "app.label": `release ${OPENAI}`, "app.owner": "ci" },
+      // Another shape: what was clean at a position under one key, a secret under another.
+      { "app.owner": `ci ${OPENAI}`, "app.stage": "build" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+    ];
+    for (const attributes of shapes) tracer.startSpan("job", { attributes }).end();
+    const spans = await h.spans(shapes.length);
+    const unsealed = (attributes: Record<string, unknown>) => Object.fromEntries(Object.entries(attributes).filter(([key]) => !key.startsWith("envpod.seal.")));
+    expect(spans.map((s) => unsealed(s.attributes))).toEqual([
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      { "app.stage": "build", password: "[REDACTED]", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release [REDACTED:openai-api-key]", "app.owner": "ci" },
+      { "app.stage": "build", "app.label": "release [REDACTED:openai-api-key]", "app.owner": "ci" },
+      { "app.owner": "ci [REDACTED:openai-api-key]", "app.stage": "build" },
+      { "app.stage": "build", "app.label": "release 1", "app.owner": "ci" },
+    ]);
+  });
+
   it("a custom callback sees every string, however often it comes back", async () => {
     const seen: string[] = [];
     const h = await start({

@@ -2,9 +2,8 @@ import type { IExportLogsServiceResponse, ISerializer } from "@opentelemetry/otl
 import { ProtobufLogsSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { writeAnyValue, writeAttributes } from "./any-value.js";
-import { writeRequest } from "./request.js";
+import { protobufSerializer } from "./request.js";
 import { writeHrTime } from "./hr-time.js";
-import { OutputSize } from "./output-size.js";
 import type { ProtoWriter } from "./proto-writer.js";
 
 /** One LogRecord, with its tag. */
@@ -54,14 +53,5 @@ function writeLogRecord(w: ProtoWriter, record: ReadableLogRecord): void {
   w.finishLength(at);
 }
 
-const size = new OutputSize();
-
 /** ExportLogsServiceRequest as protobuf, byte for byte what OTel's ProtobufLogsSerializer writes. */
-export const logsProtobufSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = {
-  serializeRequest(records) {
-    const w = size.writer();
-    writeRequest(w, records, writeLogRecord);
-    return size.finish(w);
-  },
-  deserializeResponse: (data) => ProtobufLogsSerializer.deserializeResponse(data),
-};
+export const logsProtobufSerializer: ISerializer<ReadableLogRecord[], IExportLogsServiceResponse> = protobufSerializer(writeLogRecord, (data) => ProtobufLogsSerializer.deserializeResponse(data));

@@ -1,4 +1,6 @@
 import type { Resource } from "@opentelemetry/resources";
+import type { ISerializer } from "@opentelemetry/otlp-transformer";
+import { OutputSize } from "./output-size.js";
 import type { ProtoWriter } from "./proto-writer.js";
 import type { Scope } from "./resource-scope.js";
 import { writeResource, writeSchemaUrl, writeScope } from "./resource-scope.js";
@@ -46,4 +48,20 @@ export function writeRequest<T extends Grouped>(w: ProtoWriter, records: readonl
     writeSchemaUrl(w, resource.schemaUrl);
     w.finishLength(at);
   }
+}
+
+/** An OTLP protobuf serializer for one signal: requests written here, responses read by OTel's own. */
+export function protobufSerializer<T extends Grouped, Response>(
+  writeRecord: (w: ProtoWriter, record: T) => void,
+  deserializeResponse: (data: Uint8Array) => Response,
+): ISerializer<T[], Response> {
+  const size = new OutputSize();
+  return {
+    serializeRequest(records) {
+      const w = size.writer();
+      writeRequest(w, records, writeRecord);
+      return size.finish(w);
+    },
+    deserializeResponse,
+  };
 }

@@ -3,9 +3,8 @@ import type { IExportTraceServiceResponse, ISerializer } from "@opentelemetry/ot
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { writeAttributes } from "./any-value.js";
-import { writeRequest } from "./request.js";
+import { protobufSerializer } from "./request.js";
 import { writeHrTime } from "./hr-time.js";
-import { OutputSize } from "./output-size.js";
 import type { ProtoWriter } from "./proto-writer.js";
 
 const HAS_IS_REMOTE = 0x100;
@@ -107,14 +106,5 @@ function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
   return isRemote ? flags | IS_REMOTE : flags;
 }
 
-const size = new OutputSize();
-
 /** ExportTraceServiceRequest as protobuf, byte for byte what OTel's ProtobufTraceSerializer writes. */
-export const traceProtobufSerializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest(spans) {
-    const w = size.writer();
-    writeRequest(w, spans, writeSpan);
-    return size.finish(w);
-  },
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
-};
+export const traceProtobufSerializer: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = protobufSerializer(writeSpan, (data) => ProtobufTraceSerializer.deserializeResponse(data));

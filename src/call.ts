@@ -136,7 +136,7 @@ export class CoatCall implements ActiveCall, Scope {
   private addEvent(name: string, attributes: Attributes): void {
     this.span.addEvent(name, attributes);
     const events = (this.span as { events?: unknown }).events;
-    if (Array.isArray(events) && events.length > 0) state.own.events.add(events[events.length - 1] as object);
+    if (Array.isArray(events) && events.length > 0) markOwn(events[events.length - 1] as object, this.ids.stepId);
   }
 
   private setAttributes(attributes: Attributes): void {

@@ -1,5 +1,5 @@
 /**
- * Spans and log bodies coat made itself carry the step id coat minted for them under this
+ * Spans, span events and log bodies coat made itself carry the step id coat minted for them under this
  * symbol: the processors read it to know the content is already rendered per mode. A symbol
  * key is never enumerated, so no exporter or serializer sees it; a WeakMap would do the same
  * at a price, as every entry is an ephemeron the garbage collector must trace on every cycle

@@ -43,8 +43,6 @@ interface CoatState {
   logger: Logger;
   /** Content policies per mode for the current settings, built on first use. */
   policies: Map<CaptureMode, ContentPolicy>;
-  /** The span events coat rendered itself (its spans and log bodies are marked: own-marks.ts). */
-  own: { events: WeakSet<object> };
 }
 
 export const DEFAULT_PREVIEW_LENGTH = 200;
@@ -82,7 +80,6 @@ function createState(): CoatState {
     tracer: trace.getTracer(FRAMEWORK, VERSION),
     logger: logs.getLogger(FRAMEWORK, VERSION),
     policies: new Map(),
-    own: { events: new WeakSet() },
   };
 }
 

@@ -9,7 +9,6 @@ import type { Positions } from "../capture/enforce.js";
 import { DROP, enforceContent, enforceValue, knownClean, notePosition } from "../capture/enforce.js";
 import { AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../report.js";
-import { state } from "../state.js";
 import { currentEnforcement } from "./enforcement.js";
 import { ownStep } from "../own-marks.js";
 
@@ -72,18 +71,18 @@ export class CaptureLogProcessor implements LogRecordProcessor {
 
 /**
  * Rewrites a writable span in place: its name, attributes, events, links and status message.
- * `ownStep` is the step id coat minted for the span when it is one of coat's own.
+ * `step` is the step id coat minted for the span when it is one of coat's own.
  */
-export function enforceSpan(span: WritableSpan, e: Enforcement, ownStep: string | undefined): void {
-  const own = ownStep !== undefined;
+export function enforceSpan(span: WritableSpan, e: Enforcement, step: string | undefined): void {
+  const own = step !== undefined;
   const name = e.scrubber.scrub(span.name);
   if (name !== span.name) span.updateName(name);
-  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", ownStep, e.spanPositions);
+  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", step, e.spanPositions);
   if (attributes !== span.attributes) (span as { attributes: Attributes }).attributes = attributes;
   const events = span.events;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
-    const attributes = event.attributes && enforceAttributes(event.attributes, e, own && state.own.events.has(event) ? "all" : "none");
+    const attributes = event.attributes && enforceAttributes(event.attributes, e, own && ownStep(event) !== undefined ? "all" : "none");
     if (attributes !== event.attributes) events[i] = { ...event, attributes };
   }
   const links = span.links;

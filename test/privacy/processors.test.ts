@@ -101,6 +101,7 @@ describe("none, set by register()", () => {
   it("a wrapper's own raw mode keeps its content; what others add to its span is still enforced", async () => {
     const h = await start({ capture: "none" });
     const tool = coat(Op.TOOL, { capture: "raw" }, function lookup(city: string) {
+      tie("geocoded", { city, lat: 38.7 });
       trace.getActiveSpan()!.recordException(new Error("side note: " + city));
       trace.getActiveSpan()!.setAttribute("llm.input_messages.0.message.content", "added by someone else");
       thirdPartySpan();
@@ -113,6 +114,8 @@ describe("none, set by register()", () => {
     expect(own.attributes["output.value"]).toBe("sunny in Lisbon");
     expect(own.attributes["llm.input_messages.0.message.content"]).toBeUndefined();
     expect(own.events.find((e) => e.name === "exception")!.attributes["exception.message"]).toBeUndefined();
+    // The event coat rendered itself keeps the wrapper's content.
+    expect(own.events.find((e) => e.name === "geocoded")!.attributes["envpod.tie.data"]).toBe(JSON.stringify({ city: "Lisbon", lat: 38.7 }));
     const nested = spans.find((s) => s.name.startsWith("POST"))!;
     expect(nested.parentSpanId).toBe(own.spanId);
     expect(nested.attributes["input.value"]).toBeUndefined();

@@ -7,9 +7,9 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { coat } from "../src/coat.js";
-import type { CoatOptions } from "../src/options.js";
-import { tie } from "../src/tie.js";
+import { coat } from "../src/wrap/coat.js";
+import type { CoatOptions } from "../src/wrap/options.js";
+import { tie } from "../src/wrap/tie.js";
 import { asMap, harnessPerFile, sleep, spanNamed } from "./support/harness.js";
 import type { ReceivedSpan } from "./support/otlp-receiver.js";
 

@@ -7,10 +7,10 @@ import { types } from "node:util";
 import type { Span, Tracer } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { coat } from "../src/coat.js";
-import { current } from "../src/current.js";
-import { state } from "../src/state.js";
-import { tie } from "../src/tie.js";
+import { coat } from "../src/wrap/coat.js";
+import { current } from "../src/context/current.js";
+import { state } from "../src/runtime/state.js";
+import { tie } from "../src/wrap/tie.js";
 import { asMap, harnessPerFile, sleep, spanNamed } from "./support/harness.js";
 import type { ReceivedLog, ReceivedSpan } from "./support/otlp-receiver.js";
 

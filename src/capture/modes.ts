@@ -1,4 +1,4 @@
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 
 /** What leaves the process for arguments, results, errors, tie payloads and log bodies. */
 export type CaptureMode = "none" | "redacted" | "hash" | "summary" | "raw";

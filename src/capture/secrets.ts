@@ -7,7 +7,7 @@
  * What is found, and what deliberately is not, is documented in docs/redaction.md; the rules are
  * in secret-rules.ts and the key vocabulary in sensitive-keys.ts.
  */
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { KeyVocabulary } from "./sensitive-keys.js";
 import { NUMBER_RULES, TOKEN_RULES, keyValueRules } from "./secret-rules.js";
 import type { RuleGroup, ValueRule } from "./secret-rules.js";

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from "node:fs/promises";
-import { VERSION } from "../version.js";
+import { VERSION } from "../runtime/version.js";
 import { readOtlpLines } from "./otlp-json.js";
 import { renderRecords } from "./show.js";
 import { runVerify, VERIFY_USAGE } from "./verify.js";

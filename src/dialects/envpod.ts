@@ -1,10 +1,10 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { AnyValue, AnyValueMap } from "@opentelemetry/api-logs";
-import type { Identity } from "../identity.js";
-import { anonymousFingerprint, claimKind, subjectOf } from "../identity.js";
-import type { OpSpec } from "../ops.js";
+import type { Identity } from "../context/identity.js";
+import { anonymousFingerprint, claimKind, subjectOf } from "../context/identity.js";
+import type { OpSpec } from "./ops.js";
 import { AOTP_SPEC, AotpKey, EnvpodKey } from "./keys.js";
-import { share } from "../shared-values.js";
+import { share } from "../runtime/shared-values.js";
 
 /** The envpod / AOT half of a wrapper's fixed attributes. */
 export interface EnvpodFacts {

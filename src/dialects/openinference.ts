@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { MimeType, SemanticConventions } from "@arizeai/openinference-semantic-conventions";
-import type { OpSpec } from "../ops.js";
+import type { OpSpec } from "./ops.js";
 
 /** What a wrapper knows about itself before any call: the OpenInference half of its attributes. */
 export interface OpenInferenceFacts {

@@ -8,9 +8,9 @@ import type { Enforcement } from "../capture/enforce.js";
 import type { Positions } from "../capture/enforce.js";
 import { DROP, enforceContent, enforceValue, knownClean, notePosition } from "../capture/enforce.js";
 import { AotpKey, EnvpodKey } from "../dialects/keys.js";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { currentEnforcement } from "./enforcement.js";
-import { ownStep } from "../own-marks.js";
+import { ownStep } from "../runtime/own-marks.js";
 
 /** Which attributes of a record hold content coat rendered itself, already in its mode. */
 type Rendered = "none" | "io" | "all";

@@ -1,6 +1,6 @@
 import type { Enforcement } from "../capture/enforce.js";
 import { newPositions } from "../capture/enforce.js";
-import { policyFor, state } from "../state.js";
+import { policyFor, state } from "../runtime/state.js";
 
 let cached: { generation: number; value: Enforcement | undefined } = { generation: -1, value: undefined };
 

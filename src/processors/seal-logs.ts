@@ -2,7 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { canonicalLogRecord } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";

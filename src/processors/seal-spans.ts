@@ -2,7 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import { TraceFlags } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { canonicalSpan } from "../seal/canonical-sdk.js";
 import { CheckpointSpan } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";

@@ -9,7 +9,7 @@ import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Link } from "@opentelemetry/api";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { compareUtf16, anyValueText, flat, keyValuesText } from "./canonical-values.js";
 import { hrTimeText, idText, jsonText, wellFormed } from "./canonical-text.js";
 import { isUnhashedSealKey } from "./unhashed.js";

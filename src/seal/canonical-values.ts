@@ -7,7 +7,7 @@
  * numbers; the verifier reads those back as doubles.)
  */
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
-import { isShared } from "../shared-values.js";
+import { isShared } from "../runtime/shared-values.js";
 
 export function anyValueText(value: unknown): string {
   switch (typeof value) {

@@ -15,7 +15,7 @@ import type { SdkLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
 import { randomBytes } from "node:crypto";
 import { SEAL_CHECKPOINT_NAME } from "../dialects/keys.js";
-import { VERSION } from "../version.js";
+import { VERSION } from "../runtime/version.js";
 
 /** Instrumentation scope of checkpoint records. */
 export const SEAL_SCOPE: InstrumentationScope = Object.freeze({ name: "agent-coat.seal", version: VERSION });

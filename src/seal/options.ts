@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import type { KeySource } from "./key-source.js";
 
 /** Options shared by SealSpanProcessor and SealLogRecordProcessor. */

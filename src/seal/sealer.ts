@@ -1,5 +1,5 @@
 import { SealKey } from "../dialects/keys.js";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { SealChain } from "./chain.js";
 import { signCheckpoint } from "./checkpoint.js";
 import type { SigningKey } from "./keys.js";

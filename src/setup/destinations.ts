@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { resolveProtocol } from "./env.js";
@@ -9,7 +9,7 @@ import { FileLogExporter, FileSpanExporter } from "./file-sink.js";
 import type { CoatSetupOptions } from "./options.js";
 import { DEFAULT_POD_SOCKET, PodSocketExporter } from "./pod-socket.js";
 import type { Destination, DestinationTargets } from "./presets.js";
-import { reportOnce } from "../report.js";
+import { reportOnce } from "../runtime/report.js";
 import { StderrEnvelopeExporter } from "./stderr.js";
 
 /** Where spans and log records go, resolved from options and the environment. */

@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import { diag } from "@opentelemetry/api";
 
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";

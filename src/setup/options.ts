@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import type { Attributes } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";

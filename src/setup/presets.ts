@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import type { OtlpProtocol } from "./env.js";
 import type { OtlpTarget } from "./exporters.js";
 

@@ -1,4 +1,4 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import { context, diag, propagation, trace } from "@opentelemetry/api";
 import { logs } from "@opentelemetry/api-logs";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -8,7 +8,7 @@ import type { Resource } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
-import { useProviders } from "../state.js";
+import { useProviders } from "../runtime/state.js";
 import { resolveDestinations } from "./destinations.js";
 import { logPipeline, sealOptions, spanPipeline } from "./processors.js";
 import { batchLogSettings } from "./env.js";

@@ -1,7 +1,7 @@
-import type { Environment } from "../environment.js";
+import type { Environment } from "../runtime/environment.js";
 import { parseCaptureMode } from "../capture/modes.js";
 import { createScrubber } from "../capture/secrets.js";
-import { parsePreviewLength, settingsFromEnv, updateSettings } from "../state.js";
+import { parsePreviewLength, settingsFromEnv, updateSettings } from "../runtime/state.js";
 import type { CoatSetupOptions } from "./options.js";
 
 /** Applies the options to what coat() records, the environment winning where the design says so. */

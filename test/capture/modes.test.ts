@@ -4,7 +4,7 @@ import { captureValue, renderText } from "../../src/capture/content.js";
 import type { CaptureMode } from "../../src/capture/modes.js";
 import { createPolicy } from "../../src/capture/policy.js";
 import { snapshot } from "../../src/capture/snapshot.js";
-import { StreamAggregate } from "../../src/stream-aggregate.js";
+import { StreamAggregate } from "../../src/wrap/stream-aggregate.js";
 
 const SECRET = "sk-proj-Zq8vT3xY7wK2mN5pR4sL9aB1cD6eF0gH";
 const policy = (mode: CaptureMode, key?: string) => createPolicy(mode, undefined, key);

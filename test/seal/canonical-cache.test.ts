@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { anyValueText, keyValuesText } from "../../src/seal/canonical-values.js";
 import { canonicalizeJson } from "../../src/seal/jcs.js";
-import { share } from "../../src/shared-values.js";
+import { share } from "../../src/runtime/shared-values.js";
 
 /** The canonical text written from scratch: JCS of the OTLP-shaped list. */
 function expected(values: Record<string, unknown>): string {

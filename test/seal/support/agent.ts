@@ -9,7 +9,7 @@ import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { Op, coat, current, tie } from "../../../src/index.js";
 import { FileLogExporter, FileSpanExporter } from "../../../src/setup/file-sink.js";
-import { useProviders } from "../../../src/state.js";
+import { useProviders } from "../../../src/runtime/state.js";
 import type { SealOptions } from "../../../src/seal/options.js";
 import { sealedProviders } from "./pipeline.js";
 

@@ -1,6 +1,6 @@
 import { types } from "node:util";
 import type { CoatCall } from "./call.js";
-import { reportOnce } from "./report.js";
+import { reportOnce } from "../runtime/report.js";
 import { keepAliveWhile, observeAsyncIterable, observeIterator, observeReadableStream, quietly, watchDropped } from "./streams.js";
 
 /**

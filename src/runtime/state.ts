@@ -3,13 +3,13 @@ import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { trace } from "@opentelemetry/api";
 import type { Logger, LoggerProvider } from "@opentelemetry/api-logs";
 import { logs } from "@opentelemetry/api-logs";
-import type { CaptureMode } from "./capture/modes.js";
-import { parseCaptureMode } from "./capture/modes.js";
-import type { ContentPolicy } from "./capture/policy.js";
-import { createPolicy } from "./capture/policy.js";
-import type { RedactionRules } from "./capture/secrets.js";
-import type { Identity } from "./identity.js";
-import { identityFromEnv } from "./identity.js";
+import type { CaptureMode } from "../capture/modes.js";
+import { parseCaptureMode } from "../capture/modes.js";
+import type { ContentPolicy } from "../capture/policy.js";
+import { createPolicy } from "../capture/policy.js";
+import type { RedactionRules } from "../capture/secrets.js";
+import type { Identity } from "../context/identity.js";
+import { identityFromEnv } from "../context/identity.js";
 import { FRAMEWORK, VERSION } from "./version.js";
 
 /** Process-wide settings that coat() reads on every call. register() writes them. */

@@ -1,7 +1,7 @@
 import type { CoatCall } from "./call.js";
 import { startCall } from "./call.js";
 import { Coating } from "./coating.js";
-import type { OpName } from "./ops.js";
+import type { OpName } from "../dialects/ops.js";
 import type { CoatOptions } from "./options.js";
 import { observeResult } from "./results.js";
 import { context } from "@opentelemetry/api";

@@ -1,7 +1,7 @@
-import type { Captured } from "./capture/content.js";
-import { captureValue } from "./capture/content.js";
-import type { ContentPolicy } from "./capture/policy.js";
-import { SCRUB_WINDOW } from "./capture/policy.js";
+import type { Captured } from "../capture/content.js";
+import { captureValue } from "../capture/content.js";
+import type { ContentPolicy } from "../capture/policy.js";
+import { SCRUB_WINDOW } from "../capture/policy.js";
 
 const MAX_CHUNKS = 64;
 

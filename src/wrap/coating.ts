@@ -1,13 +1,13 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { CaptureMode } from "./capture/modes.js";
-import { parseCaptureMode } from "./capture/modes.js";
-import type { ContentPolicy } from "./capture/policy.js";
-import { staticEnvpod } from "./dialects/envpod.js";
-import type { EnvelopeFacts } from "./dialects/envpod.js";
-import { staticOpenInference } from "./dialects/openinference.js";
-import type { OpSpec } from "./ops.js";
-import { opSpec } from "./ops.js";
-import { currentIdentity, policyFor, state } from "./state.js";
+import type { CaptureMode } from "../capture/modes.js";
+import { parseCaptureMode } from "../capture/modes.js";
+import type { ContentPolicy } from "../capture/policy.js";
+import { staticEnvpod } from "../dialects/envpod.js";
+import type { EnvelopeFacts } from "../dialects/envpod.js";
+import { staticOpenInference } from "../dialects/openinference.js";
+import type { OpSpec } from "../dialects/ops.js";
+import { opSpec } from "../dialects/ops.js";
+import { currentIdentity, policyFor, state } from "../runtime/state.js";
 import type { CoatOptions } from "./options.js";
 
 /**

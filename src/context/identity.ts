@@ -1,5 +1,5 @@
-import type { Environment } from "./environment.js";
-import { FRAMEWORK, VERSION } from "./version.js";
+import type { Environment } from "../runtime/environment.js";
+import { FRAMEWORK, VERSION } from "../runtime/version.js";
 
 /**
  * Who is calling. The SDK never claims an identity itself: outside a pod the subject comes from

@@ -1,6 +1,6 @@
 import { context } from "@opentelemetry/api";
 import type { CoatCall } from "./call.js";
-import { reportOnce } from "./report.js";
+import { reportOnce } from "../runtime/report.js";
 
 type Step = "next" | "return" | "throw";
 type Method = (...args: unknown[]) => unknown;

@@ -2,17 +2,17 @@ import type { Attributes } from "@opentelemetry/api";
 import { context, trace } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import type { CoatCall } from "./call.js";
-import { captureValue } from "./capture/content.js";
-import type { EnvelopeFacts, RecordIds } from "./dialects/envpod.js";
-import { idAttributes } from "./dialects/envpod.js";
-import { AOTP_SPEC, AotpKey, EnvpodKey } from "./dialects/keys.js";
+import { captureValue } from "../capture/content.js";
+import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";
+import { idAttributes } from "../dialects/envpod.js";
+import { AOTP_SPEC, AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { emitRecord } from "./emit.js";
-import { newId } from "./ids.js";
-import { FREE_EVENT_KIND } from "./ops.js";
-import { claimKind } from "./identity.js";
-import { reportOnce } from "./report.js";
-import { scopeOf } from "./scope.js";
-import { policyFor, processMode, state } from "./state.js";
+import { newId } from "../context/ids.js";
+import { FREE_EVENT_KIND } from "../dialects/ops.js";
+import { claimKind } from "../context/identity.js";
+import { reportOnce } from "../runtime/report.js";
+import { scopeOf } from "../context/scope.js";
+import { policyFor, processMode, state } from "../runtime/state.js";
 
 /**
  * Records intermediate state from inside a wrapped call: a span event on the active coat span

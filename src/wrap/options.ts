@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { CaptureMode } from "./capture/modes.js";
+import type { CaptureMode } from "../capture/modes.js";
 
 /** Options of coat(op, options, fn). All optional. */
 export interface CoatOptions {

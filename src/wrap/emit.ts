@@ -1,11 +1,11 @@
 import type { Attributes, Context } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { SeverityNumber } from "@opentelemetry/api-logs";
-import type { EnvelopeFacts, RecordIds } from "./dialects/envpod.js";
-import { envelope } from "./dialects/envpod.js";
-import { AotpKey } from "./dialects/keys.js";
-import { markOwn } from "./own-marks.js";
-import { state } from "./state.js";
+import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";
+import { envelope } from "../dialects/envpod.js";
+import { AotpKey } from "../dialects/keys.js";
+import { markOwn } from "../runtime/own-marks.js";
+import { state } from "../runtime/state.js";
 
 /**
  * Emits one AOT log record: event name and `aotp.kind` set to the kind, the envelope as body,

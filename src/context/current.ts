@@ -1,5 +1,5 @@
 import { context } from "@opentelemetry/api";
-import type { ActiveCall, CoatCall } from "./call.js";
+import type { ActiveCall, CoatCall } from "../wrap/call.js";
 import { scopeOf } from "./scope.js";
 
 /** The active coat call, for enrichment (model, token usage, metadata), or undefined outside one. */

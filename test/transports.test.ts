@@ -847,7 +847,10 @@ describe("child process: stderr lines, stdout, exit", () => {
     const run = await runFixture({ ...WHO, COAT_FIXTURE_EXIT: "natural", ENVPOD_POD_ID: "pod-7", ENVPOD_SOCKET: join(TMP, "absent.sock") });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${FIXTURE_STDOUT}destinations ${JSON.stringify([`envpod socket ${join(TMP, "absent.sock")}`])}\n`);
-    const envelopes = coatLines(run.stderr);
+    // With no diag logger, the fallback is said once on stderr itself, before the envelopes.
+    const lines = run.stderr.split("\n");
+    expect(lines.filter((line) => line.startsWith("agent-coat: envpod queue socket"))).toHaveLength(1);
+    const envelopes = coatLines(lines.filter((line) => !line.startsWith("agent-coat: ")).join("\n"));
     expectWorkloadEnvelopes(envelopes, { pid: run.pid, agentId: "agent-42", agentRole: "refunder", podId: "pod-7" });
   });
 });

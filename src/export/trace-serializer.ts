@@ -1,7 +1,7 @@
 import type { Link, SpanContext, SpanStatus } from "@opentelemetry/api";
 import type { IExportTraceServiceResponse, ISerializer } from "@opentelemetry/otlp-transformer";
 import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
-import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 import { writeAttributes } from "./any-value.js";
 import { protobufSerializer } from "./request.js";
 import { writeHrTime } from "./hr-time.js";

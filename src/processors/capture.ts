@@ -1,7 +1,7 @@
 import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 import type { Attributes, AttributeValue } from "@opentelemetry/api";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
-import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { SpanStage } from "./span-pipeline.js";
 import type { WritableSpan } from "./writable-span.js";
 import type { Enforcement } from "../capture/enforce.js";

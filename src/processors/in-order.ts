@@ -1,3 +1,5 @@
+import { warnOnce } from "../runtime/report.js";
+
 interface Stoppable {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
@@ -5,9 +7,22 @@ interface Stoppable {
 
 /**
  * Flushes or shuts down the rewriting stages, then the processors after them: what the stages
- * still emit (a final checkpoint) must reach the exporters before those stop.
+ * still emit (a final checkpoint) must reach the exporters before those stop. Never rejects: a
+ * failed export is the exporters' to count (see delivery-count.ts); the user's `await
+ * sdk.shutdown()` must not throw because a collector was down.
  */
 export async function inOrder(method: "forceFlush" | "shutdown", stages: readonly Stoppable[], after: readonly Stoppable[]): Promise<void> {
-  await Promise.all(stages.map((stage) => stage[method]()));
-  await Promise.all(after.map((processor) => processor[method]()));
+  report(method, await Promise.allSettled(stages.map((stage) => stage[method]())));
+  report(method, await Promise.allSettled(after.map((processor) => processor[method]())));
+}
+
+function report(method: string, results: PromiseSettledResult<void>[]): void {
+  for (const result of results) {
+    if (result.status === "rejected") warnOnce(`${method} failed`, `${method}() of an export processor failed (${describe(result.reason)}); what it could not deliver is counted by its exporter`);
+  }
+}
+
+function describe(reason: unknown): string {
+  if (Array.isArray(reason)) return reason.map(describe).join("; ");
+  return reason instanceof Error ? reason.message : String(reason);
 }

@@ -1,5 +1,5 @@
 import type { Context } from "@opentelemetry/api";
-import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { inOrder } from "./in-order.js";
 
 /**
@@ -13,7 +13,7 @@ export class LogPipeline implements LogRecordProcessor {
     private readonly exporting: readonly LogRecordProcessor[],
   ) {}
 
-  onEmit(record: SdkLogRecord, context?: Context): void {
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
     for (const stage of this.stages) stage.onEmit(record, context);
     for (const processor of this.exporting) processor.onEmit(record, context);
   }

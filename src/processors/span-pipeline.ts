@@ -1,5 +1,5 @@
 import type { Context } from "@opentelemetry/api";
-import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { WritableSpan } from "./writable-span.js";
 import { SpanCopy } from "./writable-span.js";
 import { inOrder } from "./in-order.js";

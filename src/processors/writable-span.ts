@@ -1,5 +1,5 @@
 import type { AttributeValue, Link, SpanContext, SpanStatus } from "@opentelemetry/api";
-import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 
 /** What the rewriting stages need of a span: the SDK span inside onEnding, or a SpanCopy. */
 export interface WritableSpan extends ReadableSpan {

@@ -1,18 +1,25 @@
 import { diag } from "@opentelemetry/api";
+import { hasDiagLogger } from "./otel-globals.js";
 
 const reported = new Set<string>();
 
 /**
- * Reports a telemetry failure through OTel's diag logger, once per `key`, so that a broken
- * exporter or serializer is visible without flooding the user's logs. Never throws.
+ * Reports a telemetry failure once per `key`: through OTel's diag logger, and on stderr when no
+ * diag logger is registered (a warning nobody can see is a silent one). Never throws.
  */
 export function reportOnce(key: string, error: unknown): void {
+  warnOnce(key, `${key}: ${describe(error)}`);
+}
+
+/** A warning, once per `key`, through diag, or on stderr when no diag logger is registered. Never throws. */
+export function warnOnce(key: string, message: string): void {
   if (reported.has(key)) return;
   reported.add(key);
   try {
-    diag.warn(`agent-coat: ${key}: ${describe(error)}`);
+    if (hasDiagLogger()) diag.warn(`agent-coat: ${message}`);
+    else process.stderr.write(`agent-coat: ${message}\n`);
   } catch {
-    // diag itself failed: nothing left to report to.
+    // diag or stderr failed: nothing left to report to.
   }
 }
 
@@ -23,4 +30,3 @@ function describe(error: unknown): string {
     return "unprintable error";
   }
 }
-

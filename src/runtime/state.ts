@@ -1,8 +1,9 @@
 import type { Environment } from "./environment.js";
 import type { Tracer, TracerProvider } from "@opentelemetry/api";
 import { trace } from "@opentelemetry/api";
-import type { Logger, LoggerProvider } from "@opentelemetry/api-logs";
-import { logs } from "@opentelemetry/api-logs";
+import type { LogEmitter, LoggerSource } from "./log-api.js";
+import { globalLoggerProvider, hasGlobalTracerProvider } from "./otel-globals.js";
+import { warnOnce } from "./report.js";
 import type { CaptureMode } from "../capture/modes.js";
 import { parseCaptureMode } from "../capture/modes.js";
 import type { ContentPolicy } from "../capture/policy.js";
@@ -39,8 +40,12 @@ interface CoatState {
   /** Bumped whenever settings or providers change, so wrappers can cache what they derive. */
   generation: number;
   identity: Identity;
+  /** The tracer coat() records through: register()'s provider, else the global one, looked up on each use. */
   tracer: Tracer;
-  logger: Logger;
+  /** Likewise for log records; a logger that counts and reports what it cannot deliver when no provider is reachable. */
+  logger: LogEmitter;
+  /** Providers register() routes coat() to; undefined: the globals. */
+  own: { tracer: Tracer | undefined; logger: LogEmitter | undefined };
   /** Content policies per mode for the current settings, built on first use. */
   policies: Map<CaptureMode, ContentPolicy>;
 }
@@ -68,19 +73,77 @@ export function parsePreviewLength(value: string | number | undefined): number |
 }
 
 // Shared through globalThis so that the ESM and CommonJS builds, if both get loaded, agree.
-const STATE_KEY = Symbol.for("agent-coat.state/0.3");
+const STATE_KEY = Symbol.for("agent-coat.state/0.4");
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: CoatState };
 
 function createState(): CoatState {
   const settings = settingsFromEnv();
+  const own: CoatState["own"] = { tracer: undefined, logger: undefined };
   return {
     settings,
     identity: identityFromEnv(settings.claimId),
     generation: 0,
-    tracer: trace.getTracer(FRAMEWORK, VERSION),
-    logger: logs.getLogger(FRAMEWORK, VERSION),
+    own,
+    get tracer(): Tracer {
+      return own.tracer ?? globalTracer();
+    },
+    set tracer(tracer: Tracer) {
+      own.tracer = tracer;
+    },
+    get logger(): LogEmitter {
+      return own.logger ?? globalLogger();
+    },
+    set logger(logger: LogEmitter) {
+      own.logger = logger;
+    },
     policies: new Map(),
   };
+}
+
+// Nothing is cached from a provider that is not registered yet: a proxy taken before NodeSDK.start()
+// from a copy of the API other than the one NodeSDK registered through would never be connected.
+let tracerSource: TracerProvider | undefined;
+let cachedTracer: Tracer | undefined;
+
+function globalTracer(): Tracer {
+  const provider = trace.getTracerProvider();
+  if (provider !== tracerSource || cachedTracer === undefined) {
+    tracerSource = provider;
+    cachedTracer = provider.getTracer(FRAMEWORK, VERSION);
+    if (!hasGlobalTracerProvider()) {
+      warnOnce("no tracer provider", "coat() was called but no OpenTelemetry TracerProvider is registered: its spans go nowhere. Call register() or start your NodeSDK before the first call.");
+    }
+  }
+  return cachedTracer;
+}
+
+let loggerSource: LoggerSource | undefined;
+let cachedLogger: LogEmitter | undefined;
+
+function globalLogger(): LogEmitter {
+  const provider = globalLoggerProvider();
+  if (provider === undefined) return UNDELIVERED;
+  if (provider !== loggerSource || cachedLogger === undefined) {
+    loggerSource = provider;
+    cachedLogger = provider.getLogger(FRAMEWORK, VERSION);
+  }
+  return cachedLogger;
+}
+
+/** Where log records go while no logger provider is registered by any copy of the API: counted, reported once. */
+const UNDELIVERED: LogEmitter & { dropped: number } = {
+  dropped: 0,
+  emit() {
+    UNDELIVERED.dropped++;
+    if (UNDELIVERED.dropped === 1) {
+      warnOnce("no logger provider", "coat() made a log record but no OpenTelemetry LoggerProvider is registered (by @opentelemetry/api 1.10 or @opentelemetry/api-logs): its log records are dropped. Call register(), pass logRecordProcessors: coatLogProcessors() to your NodeSDK, or set logs: false.");
+    }
+  },
+};
+
+/** Log records dropped because no logger provider was reachable, since the process started. */
+export function undeliveredLogRecords(): number {
+  return UNDELIVERED.dropped;
 }
 
 export const state: CoatState = ((globalThis as GlobalWithState)[STATE_KEY] ??= createState());
@@ -89,9 +152,9 @@ export const state: CoatState = ((globalThis as GlobalWithState)[STATE_KEY] ??= 
  * Routes coat()'s spans and logs to these providers, or back to the global API when undefined.
  * Called by register(); NodeSDK users never need it.
  */
-export function useProviders(tracerProvider: TracerProvider | undefined, loggerProvider: LoggerProvider | undefined): void {
-  state.tracer = (tracerProvider ?? trace.getTracerProvider()).getTracer(FRAMEWORK, VERSION);
-  state.logger = (loggerProvider ?? logs.getLoggerProvider()).getLogger(FRAMEWORK, VERSION);
+export function useProviders(tracerProvider: TracerProvider | undefined, loggerProvider: LoggerSource | undefined): void {
+  state.own.tracer = tracerProvider?.getTracer(FRAMEWORK, VERSION);
+  state.own.logger = loggerProvider?.getLogger(FRAMEWORK, VERSION);
   state.generation++;
 }
 

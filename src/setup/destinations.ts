@@ -1,6 +1,6 @@
 import type { Environment } from "../runtime/environment.js";
 import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
-import type { SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { resolveProtocol } from "./env.js";
 import type { OtlpProtocol } from "./env.js";
 import { otlpLogExporter, otlpSpanExporter } from "./exporters.js";
@@ -11,6 +11,7 @@ import { DEFAULT_POD_SOCKET, PodSocketExporter } from "./pod-socket.js";
 import type { Destination, DestinationTargets } from "./presets.js";
 import { reportOnce } from "../runtime/report.js";
 import { StderrEnvelopeExporter } from "./stderr.js";
+import { countDelivery } from "./delivery-count.js";
 
 /** Where spans and log records go, resolved from options and the environment. */
 export interface Destinations {
@@ -25,22 +26,26 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
   const traces = otlpTarget("traces", options, env);
   const logs = otlpTarget("logs", options, env);
   if (traces !== undefined && want.spans) {
-    out.spans.push(otlpSpanExporter(traces));
-    out.described.push(`otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`);
+    const described = `otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`;
+    out.spans.push(countDelivery(otlpSpanExporter(traces), described, "spans"));
+    out.described.push(described);
   }
   if (logs !== undefined && want.logs) {
-    out.logs.push(otlpLogExporter(logs));
-    out.described.push(`otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
+    const described = `otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`;
+    out.logs.push(countDelivery(otlpLogExporter(logs), described, "log records"));
+    out.described.push(described);
   }
   const presets = (Array.isArray(options.destinations) ? options.destinations : []).map((destination) => [destination, presetTargets(destination, env)] as const);
   for (const [destination, targets] of presets) {
     if (targets?.traces !== undefined && want.spans) {
-      out.spans.push(otlpSpanExporter(targets.traces));
-      out.described.push(`${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`);
+      const described = `${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`;
+      out.spans.push(countDelivery(otlpSpanExporter(targets.traces), described, "spans"));
+      out.described.push(described);
     }
     if (targets?.logs !== undefined && want.logs) {
-      out.logs.push(otlpLogExporter(targets.logs));
-      out.described.push(`${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`);
+      const described = `${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`;
+      out.logs.push(countDelivery(otlpLogExporter(targets.logs), described, "log records"));
+      out.described.push(described);
     }
   }
   const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;

@@ -1,5 +1,5 @@
+import { warnOnce } from "../runtime/report.js";
 import type { Environment } from "../runtime/environment.js";
-import { diag } from "@opentelemetry/api";
 
 export type OtlpProtocol = "http/protobuf" | "http/json" | "grpc";
 
@@ -19,7 +19,7 @@ export function resolveProtocol(signal: "traces" | "logs", option: string | unde
     const v = value?.trim();
     if (!v) continue;
     if (PROTOCOLS.has(v)) return v as OtlpProtocol;
-    diag.warn(`agent-coat: ${source}="${v}" is not http/protobuf, http/json or grpc; using http/protobuf`);
+    warnOnce(`${signal}: ${source}=${v}`, `${source}="${v}" is not http/protobuf, http/json or grpc; using http/protobuf`);
     return "http/protobuf";
   }
   return "http/protobuf";
@@ -31,7 +31,7 @@ export function envInt(env: Environment, name: string, min = 0): number | undefi
   if (!raw) return undefined;
   const n = Number(raw);
   if (Number.isInteger(n) && n >= min) return n;
-  diag.warn(`agent-coat: ${name}="${raw}" is not an integer of at least ${min}; ignored`);
+  warnOnce(`${name}=${raw}`, `${name}="${raw}" is not an integer of at least ${min}; ignored`);
   return undefined;
 }
 
@@ -45,6 +45,19 @@ export function batchLogSettings(env: Environment) {
     exportTimeoutMillis: envInt(env, "OTEL_BLRP_EXPORT_TIMEOUT"),
     maxQueueSize: envInt(env, "OTEL_BLRP_MAX_QUEUE_SIZE", 1),
     maxExportBatchSize: envInt(env, "OTEL_BLRP_MAX_EXPORT_BATCH_SIZE", 1),
+  });
+}
+
+/**
+ * OTEL_BSP_*, which only the sdk-trace-base shim and sdk-node read (sdk-trace's own
+ * BatchSpanProcessor does not): the batch span processor's settings.
+ */
+export function batchSpanSettings(env: Environment) {
+  return dropUndefined({
+    scheduledDelayMillis: envInt(env, "OTEL_BSP_SCHEDULE_DELAY"),
+    exportTimeoutMillis: envInt(env, "OTEL_BSP_EXPORT_TIMEOUT"),
+    maxQueueSize: envInt(env, "OTEL_BSP_MAX_QUEUE_SIZE", 1),
+    maxExportBatchSize: envInt(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1),
   });
 }
 

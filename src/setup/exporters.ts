@@ -1,13 +1,11 @@
 import type { ExportResult } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
-import { OTLPLogExporter as HttpJsonLogExporter } from "@opentelemetry/exporter-logs-otlp-http";
-import { OTLPTraceExporter as HttpJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import type { OTLPExporterNodeConfigBase } from "@opentelemetry/otlp-exporter-base";
 import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
-import { LogsExporterMetricsHelper, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
+import { JsonLogsSerializer, JsonTraceSerializer, LogsExporterMetricsHelper, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { logsProtobufSerializer } from "../export/logs-serializer.js";
 import { traceProtobufSerializer } from "../export/trace-serializer.js";
 import type { OtlpProtocol } from "./env.js";
@@ -25,33 +23,38 @@ type Exporter<T> = { export(items: T[], done: (r: ExportResult) => void): void; 
 
 export function otlpSpanExporter(target: OtlpTarget): SpanExporter {
   const config = exporterConfig(target);
-  if (target.protocol === "http/json") return new HttpJsonTraceExporter(config);
+  if (target.protocol === "http/json") return httpSpanExporter(config, JSON_CONTENT, JsonTraceSerializer, "otlp_http_json_span_exporter");
   if (target.protocol === "grpc") return new Deferred<ReadableSpan>(import("@opentelemetry/exporter-trace-otlp-grpc").then((m) => new m.OTLPTraceExporter(config as never)));
-  return httpProtoSpanExporter(config);
+  return httpSpanExporter(config, PROTOBUF, traceProtobufSerializer, "otlp_http_span_exporter");
 }
 
 export function otlpLogExporter(target: OtlpTarget): LogRecordExporter {
   const config = exporterConfig(target);
-  if (target.protocol === "http/json") return new HttpJsonLogExporter(config);
+  if (target.protocol === "http/json") return httpLogExporter(config, JSON_CONTENT, JsonLogsSerializer, "otlp_http_json_log_exporter");
   if (target.protocol === "grpc") return new Deferred<ReadableLogRecord>(import("@opentelemetry/exporter-logs-otlp-grpc").then((m) => new m.OTLPLogExporter(config as never))) as LogRecordExporter;
-  return httpProtoLogExporter(config);
+  return httpLogExporter(config, PROTOBUF, logsProtobufSerializer, "otlp_http_log_exporter");
 }
 
 const PROTOBUF = { "Content-Type": "application/x-protobuf" };
+const JSON_CONTENT = { "Content-Type": "application/json" };
+
+type TraceSerializer = Parameters<typeof createOtlpHttpExportDelegate<ReadableSpan[], unknown>>[1];
+type LogsSerializer = Parameters<typeof createOtlpHttpExportDelegate<ReadableLogRecord[], unknown>>[1];
 
 /**
- * OTel's http/protobuf exporters, assembled as their constructors assemble them (so env vars,
- * headers, compression, timeout, retries and the concurrency limit all behave the same) but with
- * our serializer, which writes the same bytes in a fraction of the CPU.
+ * OTel's OTLP/HTTP exporters, assembled as their constructors assemble them (so env vars,
+ * headers, compression, timeout, retries and the concurrency limit all behave the same) from
+ * otlp-exporter-base, which both OpenTelemetry lines ship with the same signatures. For protobuf
+ * the serializer is ours: the same bytes in a fraction of the CPU.
  */
-function httpProtoSpanExporter(config: OTLPExporterNodeConfigBase): SpanExporter {
-  const options = convertLegacyHttpOptions(config, "TRACES", "v1/traces", PROTOBUF);
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, traceProtobufSerializer, "otlp_http_span_exporter", TraceExporterMetricsHelper, undefined));
+function httpSpanExporter(config: OTLPExporterNodeConfigBase, headers: Record<string, string>, serializer: TraceSerializer, component: string): SpanExporter {
+  const options = convertLegacyHttpOptions(config, "TRACES", "v1/traces", headers);
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, component, TraceExporterMetricsHelper, undefined));
 }
 
-function httpProtoLogExporter(config: OTLPExporterNodeConfigBase): LogRecordExporter {
-  const options = convertLegacyHttpOptions(config, "LOGS", "v1/logs", PROTOBUF);
-  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, logsProtobufSerializer, "otlp_http_log_exporter", LogsExporterMetricsHelper, undefined));
+function httpLogExporter(config: OTLPExporterNodeConfigBase, headers: Record<string, string>, serializer: LogsSerializer, component: string): LogRecordExporter {
+  const options = convertLegacyHttpOptions(config, "LOGS", "v1/logs", headers);
+  return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, component, LogsExporterMetricsHelper, undefined));
 }
 
 function exporterConfig(target: OtlpTarget): OTLPExporterNodeConfigBase {

@@ -1,7 +1,7 @@
 import type { Environment } from "../runtime/environment.js";
 import type { Attributes } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
-import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { CaptureMode } from "../capture/modes.js";
 import type { RedactionRules } from "../capture/secrets.js";
 import type { SealOptions } from "../seal/options.js";

@@ -1,3 +1,4 @@
+import { warnOnce } from "../runtime/report.js";
 import { diag } from "@opentelemetry/api";
 import type { ExportResult } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
@@ -88,7 +89,7 @@ export class PodSocketExporter implements LogRecordExporter {
   private fail(error: Error): void {
     if (this.state === "failed" || this.state === "closed") return;
     this.state = "failed";
-    diag.warn(`agent-coat: envpod queue socket ${this.path} unavailable (${error.message}); falling back to stderr`);
+    warnOnce(`pod socket ${this.path}`, `envpod queue socket ${this.path} unavailable (${error.message}); falling back to stderr`);
     // Nothing lost: what waited for the connection and what the socket still held go to stderr.
     const pending = [...this.queued, ...this.unsent.flat()];
     this.queued = [];

@@ -6,9 +6,9 @@ import { SealLogRecordProcessor } from "../processors/seal-logs.js";
 import { SealSpanProcessor } from "../processors/seal-spans.js";
 import type { SealOptions } from "../seal/options.js";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
-import { batchLogSettings } from "./env.js";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
+import { batchLogSettings, batchSpanSettings } from "./env.js";
 import type { CoatSetupOptions } from "./options.js";
 import { resolveDestinations } from "./destinations.js";
 import { applySettings } from "./settings.js";
@@ -26,7 +26,8 @@ import { applySettings } from "./settings.js";
 export function coatSpanProcessors(options: CoatSetupOptions = {}): SpanProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
-  return [spanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans.map((exporter) => new BatchSpanProcessor(exporter)), sealOptions(options))];
+  const batch = batchSpanSettings(env);
+  return [spanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans.map((exporter) => new BatchSpanProcessor({ exporter, ...batch })), sealOptions(options))];
 }
 
 /** The log record processors agent-coat would install; see coatSpanProcessors(). */

@@ -1,23 +1,24 @@
 import type { Environment } from "../runtime/environment.js";
-import { context, diag, propagation, trace } from "@opentelemetry/api";
-import { logs } from "@opentelemetry/api-logs";
+import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import type { Resource } from "@opentelemetry/resources";
 import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../runtime/state.js";
 import { resolveDestinations } from "./destinations.js";
 import { logPipeline, sealOptions, spanPipeline } from "./processors.js";
-import { batchLogSettings } from "./env.js";
+import { batchLogSettings, batchSpanSettings } from "./env.js";
+import { claimLoggerProvider, globalLoggerProvider, releaseLoggerProvider } from "../runtime/otel-globals.js";
+import { warnOnce } from "../runtime/report.js";
 import type { RegisterOptions } from "./options.js";
 import { applySettings } from "./settings.js";
 
 /** What register() returns: the providers it built and how to flush and stop them. */
 export interface CoatTelemetry {
-  readonly tracerProvider: BasicTracerProvider;
+  readonly tracerProvider: TracerProvider;
   readonly loggerProvider: LoggerProvider;
   /** Where records go, e.g. `["otlp http/protobuf traces → …", "file coat.jsonl"]`. */
   readonly destinations: readonly string[];
@@ -41,7 +42,7 @@ let active: CoatTelemetry | undefined;
  */
 export function register(options: RegisterOptions = {}): CoatTelemetry {
   if (active !== undefined) {
-    diag.warn("agent-coat: register() was already called; returning the existing registration (call shutdown() first to change its options)");
+    warnOnce("register() again", "register() was already called; returning the existing registration (call shutdown() first to change its options)");
     return active;
   }
   const env = options.env ?? process.env;
@@ -49,9 +50,10 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   const resource = buildResource(options, env);
   const destinations = resolveDestinations(options, env, { spans: true, logs: true });
   const seal = sealOptions(options);
-  const tracerProvider = new BasicTracerProvider({
+  const spanBatch = batchSpanSettings(env);
+  const tracerProvider = new TracerProvider({
     resource,
-    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor(exporter)), seal), ...(options.spanProcessors ?? [])],
+    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor({ exporter, ...spanBatch })), seal), ...(options.spanProcessors ?? [])],
   });
   const batch = batchLogSettings(env);
   const loggerProvider = new LoggerProvider({
@@ -62,10 +64,13 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   const contextManager = new AsyncLocalStorageContextManager();
   const ownsContext = context.setGlobalContextManager(contextManager);
   const ownsTrace = trace.setGlobalTracerProvider(tracerProvider);
-  const ownsLogs = logs.setGlobalLoggerProvider(loggerProvider) === loggerProvider;
+  const logsTaken = claimLoggerProvider(loggerProvider);
+  // Owned when it is the provider every copy of the API now hands out (a slot taken beside a
+  // provider someone else registered in the other slot does not count).
+  const ownsLogs = globalLoggerProvider() === loggerProvider;
   const ownsPropagation = ownsTrace && propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   if (!ownsTrace || !ownsLogs) {
-    diag.warn("agent-coat: another OpenTelemetry provider is registered globally; coat() records through agent-coat's own providers, other libraries keep using the existing one");
+    warnOnce("beside another provider", "another OpenTelemetry provider is registered globally; coat() records through agent-coat's own providers, other libraries keep using the existing one");
   }
   useProviders(tracerProvider, loggerProvider);
 
@@ -83,7 +88,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
         await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
         if (active === handle) active = undefined;
         if (ownsTrace) trace.disable();
-        if (ownsLogs) logs.disable();
+        releaseLoggerProvider(loggerProvider, logsTaken);
         if (ownsPropagation) propagation.disable();
         if (ownsContext) context.disable();
         useProviders(undefined, undefined);
@@ -96,10 +101,10 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   return handle;
 }
 
-async function flush(tracerProvider: BasicTracerProvider, loggerProvider: LoggerProvider): Promise<void> {
+async function flush(tracerProvider: TracerProvider, loggerProvider: LoggerProvider): Promise<void> {
   const results = await Promise.allSettled([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
   for (const result of results) {
-    if (result.status === "rejected") diag.warn(`agent-coat: flush failed: ${String(result.reason)}`);
+    if (result.status === "rejected") warnOnce("flush failed", `flush failed: ${String(result.reason)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
 import { SpanStatusCode, context, trace } from "@opentelemetry/api";
-import type { AnyValueMap } from "@opentelemetry/api-logs";
+import type { AnyValueMap } from "../runtime/log-api.js";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
 import type { Captured } from "../capture/content.js";
 import { argumentsValue, captureValue, renderText } from "../capture/content.js";

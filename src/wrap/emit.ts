@@ -1,6 +1,6 @@
 import type { Attributes, Context } from "@opentelemetry/api";
-import type { AnyValueMap } from "@opentelemetry/api-logs";
-import { SeverityNumber } from "@opentelemetry/api-logs";
+import type { AnyValueMap } from "../runtime/log-api.js";
+import { Severity } from "../runtime/log-api.js";
 import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";
 import { envelope } from "../dialects/envpod.js";
 import { AotpKey } from "../dialects/keys.js";
@@ -25,7 +25,7 @@ export function emitRecord(
   markOwn(body, ids.stepId);
   state.logger.emit({
     eventName: kind,
-    severityNumber: error ? SeverityNumber.ERROR : SeverityNumber.INFO,
+    severityNumber: error ? Severity.ERROR : Severity.INFO,
     severityText: error ? "ERROR" : "INFO",
     body,
     attributes: attributes as AnyValueMap,

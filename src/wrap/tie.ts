@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import { context, trace } from "@opentelemetry/api";
-import type { AnyValueMap } from "@opentelemetry/api-logs";
+import type { AnyValueMap } from "../runtime/log-api.js";
 import type { CoatCall } from "./call.js";
 import { captureValue } from "../capture/content.js";
 import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";

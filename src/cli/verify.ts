@@ -1,21 +1,31 @@
 import { SealKeyError } from "../seal/keys.js";
 import { verifyFiles } from "../seal/verify-files.js";
-import type { ChainReport, VerifyReport } from "../seal/verify-report.js";
+import type { ChainReport, FileReport, VerifyReport } from "../seal/verify-report.js";
 
-export const VERIFY_USAGE = `  coat verify [--json] [--public-key PEM-or-path] [--allow-unsealed] FILE…
+export const VERIFY_USAGE = `  coat verify [--json] [--public-key PEM-or-path] [--allow-unsealed] [--allow-skipped-lines] FILE…
                       recompute the hash chains of sealed OTLP JSON files (file sink, Collector file
-                      exporter, Jaeger /api/v3 responses); exit 0 only if every chain is intact and complete`;
+                      exporter, Jaeger /api/v3 responses); exit 0 only if every file holds sealed
+                      records, every chain is intact and complete, and nothing else is in the files
+      --allow-unsealed       records without a seal do not fail verification (still counted)
+      --allow-skipped-lines  lines that are not OTLP JSON (garbage, truncated lines) do not fail
+                             verification (still counted); a file with no sealed record still fails`;
 
-/** `coat verify`: prints a report per chain; 0 when all chains verify, 1 when any fails, 2 on bad usage. */
+/**
+ * `coat verify`: prints a report per chain and a last line `ok: …` or `FAILED: <reason>`; 0 when
+ * sealed records were found and all verify, 1 otherwise (an empty or unreadable file included), 2 on
+ * bad usage.
+ */
 export async function runVerify(args: readonly string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   const files: string[] = [];
   let json = false;
   let allowUnsealed = false;
+  let allowSkippedLines = false;
   let publicKey: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--json") json = true;
     else if (arg === "--allow-unsealed") allowUnsealed = true;
+    else if (arg === "--allow-skipped-lines") allowSkippedLines = true;
     else if (arg === "--public-key" && i + 1 < args.length) publicKey = args[++i];
     else if (arg.startsWith("--public-key=")) publicKey = arg.slice("--public-key=".length);
     else if (arg.startsWith("--")) {
@@ -29,29 +39,47 @@ export async function runVerify(args: readonly string[], out: (text: string) => 
   }
   let report: VerifyReport;
   try {
-    report = await verifyFiles(files, { ...(publicKey === undefined ? {} : { publicKey }), allowUnsealed });
+    report = await verifyFiles(files, { ...(publicKey === undefined ? {} : { publicKey }), allowUnsealed, allowSkippedLines });
   } catch (error) {
     if (!(error instanceof SealKeyError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
     err(`coat verify: ${(error as Error).message}\n`);
     return 2;
   }
-  out(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+  out(json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { allowSkippedLines }));
   return report.ok ? 0 : 1;
 }
 
-export function renderReport(report: VerifyReport): string {
+/** The human report; `allowSkippedLines` as given to the verification (without it, skipped lines get a hint to the flag). */
+export function renderReport(report: VerifyReport, options: { allowSkippedLines?: boolean } = {}): string {
   const lines: string[] = [];
   for (const chain of report.chains) lines.push(...chainLines(chain));
-  if (report.chains.length === 0) lines.push("no sealed records found");
+  if (report.files.length > 1) for (const file of report.files) lines.push(fileLine(file));
   if (report.unsealed > 0) {
     const first = report.unsealed_examples[0]!;
     lines.push(`${report.unsealed} record${report.unsealed === 1 ? "" : "s"} without a seal (first: ${first.signal === "spans" ? "span" : "log record"} ${JSON.stringify(first.name)} at ${first.location})`);
   }
   for (const problem of report.unreadable) lines.push(`unreadable: ${problem.message}`);
-  if (report.skipped_lines > 0) lines.push(`${report.skipped_lines} line${report.skipped_lines === 1 ? "" : "s"} skipped: not OTLP JSON`);
-  const failed = report.chains.filter((c) => !c.valid || !c.complete).length;
-  lines.push(report.ok ? `ok: ${report.chains.length} chain${report.chains.length === 1 ? "" : "s"} verified` : `FAILED: ${failed} of ${report.chains.length} chains do not verify${report.unsealed > 0 ? ", unsealed records present" : ""}`);
+  if (report.skipped_lines > 0) {
+    // Only where the flag would help: a file with no sealed record fails with it too.
+    const hint = report.ok || options.allowSkippedLines === true || report.files.some((f) => f.records === 0) || report.records === 0 ? "" : " (--allow-skipped-lines tolerates them)";
+    lines.push(`${plural(report.skipped_lines, "line")} skipped: not OTLP JSON${hint}`);
+  }
+  lines.push(report.ok ? `ok: ${plural(report.chains.length, "chain")} verified (${plural(report.records, "sealed record")} in ${plural(report.lines, "line")}${tolerated(report)})` : `FAILED: ${report.reason}`);
   return `${lines.join("\n")}\n`;
+}
+
+const plural = (n: number, unit: string): string => `${n.toLocaleString("en-US")} ${unit}${n === 1 ? "" : "s"}`;
+
+/** What an ok report let pass because a flag allowed it. */
+function tolerated(report: VerifyReport): string {
+  const allowed = [...(report.skipped_lines > 0 ? [`${plural(report.skipped_lines, "unreadable line")}`] : []), ...(report.unsealed > 0 ? [`${plural(report.unsealed, "record")} without a seal`] : [])];
+  return allowed.length === 0 ? "" : `; ${allowed.join(" and ")} allowed`;
+}
+
+function fileLine(file: FileReport): string {
+  if (file.reason !== null) return `file ${file.reason}`;
+  const extra = [...(file.unsealed > 0 ? [`${plural(file.unsealed, "record")} without a seal`] : []), ...(file.skipped_lines > 0 ? [`${file.skipped_lines.toLocaleString("en-US")} unreadable`] : [])];
+  return `file ${file.path}: ${plural(file.records, "sealed record")} in ${plural(file.lines, "line")}${extra.length > 0 ? ` (${extra.join(", ")})` : ""}`;
 }
 
 function chainLines(chain: ChainReport): string[] {

@@ -13,8 +13,10 @@ import type { VerifyReport } from "./verify-report.js";
 export async function verifyFiles(paths: readonly string[], options: VerifyOptions = {}): Promise<VerifyReport> {
   const verification = new Verification(options);
   for (const path of paths) {
+    verification.startFile(path);
     const firstLineUnreadable = await readJsonLines(path, verification, true);
     if (firstLineUnreadable && !(await readWholeDocument(path, verification))) {
+      verification.lines++;
       verification.skippedLines++;
       await readJsonLines(path, verification, false);
     }
@@ -42,6 +44,7 @@ async function readJsonLines(path: string, verification: Verification, stopAtUnr
           if (stopAtUnreadableFirstLine) return true;
           continue; // counted by the caller
         }
+        verification.lines++;
         verification.skippedLines++;
         continue;
       }
@@ -55,13 +58,20 @@ async function readJsonLines(path: string, verification: Verification, stopAtUnr
 }
 
 async function readWholeDocument(path: string, verification: Verification): Promise<boolean> {
+  let text: string;
   let document: unknown;
   try {
-    document = JSON.parse(await readFile(path, "utf8"));
+    text = await readFile(path, "utf8");
+    document = JSON.parse(text);
   } catch {
     return false;
   }
-  if (Array.isArray(document)) document.forEach((item, i) => verification.addDocument(item, `${path}[${i}]`));
-  else verification.addDocument(document, path);
+  const lines = text.split(/\r\n|\r|\n/).filter((line) => line.trim() !== "").length;
+  if (Array.isArray(document)) {
+    // Items are not lines: the document's lines count as read, and as many as there are unreadable items as skipped.
+    const unreadable = document.filter((item, i) => !verification.addDocument(item, `${path}[${i}]`, 0)).length;
+    verification.lines += lines;
+    verification.skippedLines += Math.min(unreadable, lines);
+  } else verification.addDocument(document, path, lines);
   return true;
 }

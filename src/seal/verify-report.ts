@@ -57,15 +57,42 @@ export interface ChainReport {
   problems: ChainProblem[];
 }
 
+/** What one input file of `verifyFiles` held. */
+export interface FileReport {
+  path: string;
+  /** Non-blank lines read. */
+  lines: number;
+  /** Records that carry a seal (duplicates included). */
+  records: number;
+  unsealed: number;
+  /** Lines that are not OTLP JSON. */
+  skipped_lines: number;
+  /** Why this file fails on its own (it is empty, or holds no sealed record), or null. */
+  reason: string | null;
+}
+
 export interface VerifyReport {
-  /** Every chain valid and complete, and no record outside a chain. */
+  /**
+   * Something was verified and nothing is wrong: at least one sealed record was read (in every file
+   * given), every chain is valid and complete, no record is outside a chain, and no record without a
+   * seal (unless `allowUnsealed`) or input line that is not OTLP JSON (unless `allowSkippedLines`)
+   * was found. An empty input, or one with no sealed record, is never ok.
+   */
   ok: boolean;
+  /** Why `ok` is false, in one sentence (`no sealed records in 23,199 lines (23,199 unreadable)`), or null. */
+  reason: string | null;
+  /** Non-blank input lines read (for `verifyDocuments`: documents). */
+  lines: number;
+  /** Records that carry a seal (duplicates included), in all chains. */
+  records: number;
+  /** Per input file, in the order given (empty for `verifyDocuments`). */
+  files: FileReport[];
   chains: ChainReport[];
   /** Records that carry no seal at all (not produced under a seal processor, or inserted). */
   unsealed: number;
   unsealed_examples: BrokenRecord[];
   /** Records that cannot be read and claim no chain. */
   unreadable: ChainProblem[];
-  /** Input lines that are not OTLP JSON. */
+  /** Input lines that are not OTLP JSON (unreadable: not JSON, or JSON but no OTLP traces or logs). */
   skipped_lines: number;
 }

@@ -1,6 +1,5 @@
 import type { ExportResult } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
-import type { OTLPExporterNodeConfigBase } from "@opentelemetry/otlp-exporter-base";
 import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
 import { JsonLogsSerializer, JsonTraceSerializer, LogsExporterMetricsHelper, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
@@ -9,6 +8,9 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { logsProtobufSerializer } from "../export/logs-serializer.js";
 import { traceProtobufSerializer } from "../export/trace-serializer.js";
 import type { OtlpProtocol } from "./env.js";
+
+// Named at the package root on the 2.x line, only under /node-http on the 3.x line: derived, so both type-check.
+type OTLPExporterNodeConfigBase = Parameters<typeof convertLegacyHttpOptions>[0];
 
 /** What an OTLP exporter is given; unset fields are read from OTEL_EXPORTER_OTLP_* by the exporter. */
 export interface OtlpTarget {

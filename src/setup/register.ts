@@ -13,6 +13,7 @@ import { logPipeline, sealOptions, spanPipeline } from "./processors.js";
 import { batchLogSettings, batchSpanSettings } from "./env.js";
 import { claimLoggerProvider, globalLoggerProvider, releaseLoggerProvider } from "../runtime/otel-globals.js";
 import { warnOnce } from "../runtime/report.js";
+import { tracerSettingsFromEnv } from "./trace-env.js";
 import type { RegisterOptions } from "./options.js";
 import { applySettings } from "./settings.js";
 
@@ -52,6 +53,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   const seal = sealOptions(options);
   const spanBatch = batchSpanSettings(env);
   const tracerProvider = new TracerProvider({
+    ...tracerSettingsFromEnv(env),
     resource,
     spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor({ exporter, ...spanBatch })), seal), ...(options.spanProcessors ?? [])],
   });

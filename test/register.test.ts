@@ -128,3 +128,34 @@ describe("identity", () => {
     for (const log of logs) expect((log.body as any).subject).toMatchObject({ agent_id: "reviewer", agent_role: "code-review" });
   });
 });
+
+describe("register() reads the OTEL_* trace variables sdk-trace leaves to it", () => {
+  it("OTEL_TRACES_SAMPLER=always_off: no span is exported; the call still runs and its log records still go", async () => {
+    receiver.reset();
+    const telemetry = register({ serviceName: "sampled-off", ...endpoints({ OTEL_TRACES_SAMPLER: "always_off" }) });
+    const work = coat(Op.TOOL, function work(n: number) {
+      return n * 2;
+    });
+    expect(work(21)).toBe(42);
+    await telemetry.shutdown();
+    await receiver.waitForLogs(2);
+    expect(receiver.spans.filter((s) => s.name === "work")).toHaveLength(0);
+    expect(receiver.logs.filter((l) => l.eventName.startsWith("agent.tool."))).toHaveLength(2);
+  });
+
+  it("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT caps attributes; an unknown OTEL_TRACES_SAMPLER is named in one warning", async () => {
+    receiver.reset();
+    warnings.length = 0;
+    const telemetry = register({ serviceName: "limited", ...endpoints({ OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT: "3", OTEL_TRACES_SAMPLER: "sometimes" }) });
+    coat(Op.TOOL, function work() {
+      return 1;
+    })();
+    await telemetry.shutdown();
+    const [span] = await receiver.waitForSpans(1);
+    // The SDK keeps the first 3 attributes set through the span; the seal's own are written past the limit on purpose.
+    const viaSpan = Object.keys(span!.attributes).filter((key) => !key.startsWith("envpod.seal."));
+    expect(viaSpan).toHaveLength(3);
+    expect(span!.droppedAttributesCount).toBeGreaterThan(0);
+    expect(warnings.filter((w) => w.includes('OTEL_TRACES_SAMPLER="sometimes"'))).toHaveLength(1);
+  });
+});

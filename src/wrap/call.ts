@@ -1,52 +1,26 @@
 import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
-import { SpanStatusCode, context, trace } from "@opentelemetry/api";
+import { SpanStatusCode } from "@opentelemetry/api";
 import type { AnyValueMap } from "@opentelemetry/api-logs";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
+import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 import type { Captured } from "../capture/content.js";
-import { argumentsValue, captureValue, renderText } from "../capture/content.js";
-import { readDataProperty, readStringProperty } from "../capture/snapshot.js";
-import type { Coating } from "./coating.js";
+import { captureValue, renderText } from "../capture/content.js";
+import { readStringProperty } from "../capture/snapshot.js";
+import { callContext } from "../context/call-context.js";
+import type { Scope } from "../context/scope.js";
 import type { RecordIds } from "../dialects/envpod.js";
-import { idAttributes } from "../dialects/envpod.js";
 import { EnvpodKey, FIRST_CHUNK_EVENT } from "../dialects/keys.js";
 import type { TokenUsage } from "../dialects/openinference.js";
-import { contentAttributes, metadataAttribute, sessionAttribute, usageAttributes } from "../dialects/openinference.js";
-import { emitRecord } from "./emit.js";
-import { newId } from "../context/ids.js";
-import { Op } from "../dialects/ops.js";
-import { reportOnce } from "../runtime/report.js";
-import type { Scope } from "../context/scope.js";
-import { scopeOf } from "../context/scope.js";
-import { callContext } from "../context/call-context.js";
+import { contentAttributes, metadataAttribute, usageAttributes } from "../dialects/openinference.js";
 import { markOwn } from "../runtime/own-marks.js";
-import { state } from "../runtime/state.js";
+import { reportOnce } from "../runtime/report.js";
+import type { ActiveCall, LlmFacts } from "./active-call.js";
+import { captureHook } from "./capture-hook.js";
+import type { Coating } from "./coating.js";
+import { emitRecord } from "./emit.js";
+import { errorMessage, errorType } from "./errors.js";
 import { StreamAggregate } from "./stream-aggregate.js";
-import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 
-/** Facts about an LLM call that are known only at run time. */
-export interface LlmFacts {
-  model?: string;
-  provider?: string;
-  usage?: TokenUsage;
-}
-
-/** The active coat call, as current() hands it out for enrichment. Every method returns the call. */
-export interface ActiveCall {
-  readonly op: string;
-  readonly name: string;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly sessionId: string;
-  readonly runId: string;
-  readonly stepId: string;
-  /** Model, provider and token usage of an LLM call. */
-  llm(facts: LlmFacts): ActiveCall;
-  /** Token usage; `total` defaults to input + output. */
-  usage(usage: TokenUsage): ActiveCall;
-  /** Merges into the OpenInference `metadata` attribute (JSON). */
-  metadata(data: Record<string, unknown>): ActiveCall;
-  setAttribute(key: string, value: AttributeValue): ActiveCall;
-}
 
 /** One wrapped call from start to settle: its span, ids and log records. */
 export class CoatCall implements ActiveCall, Scope {
@@ -271,93 +245,6 @@ export class CoatCall implements ActiveCall, Scope {
       this.endSpan();
     }
   }
-}
-
-/**
- * Starts the span and the request record of one call. Returns undefined if telemetry itself
- * fails, in which case the caller runs the function bare.
- */
-export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
-  try {
-    coating.refresh();
-    const parent = context.active();
-    const outer = scopeOf(parent);
-    const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
-    const spanContext = span.spanContext();
-    const op = coating.op;
-    const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
-    const ids: RecordIds = {
-      sessionId,
-      runId: op === Op.SESSION || op === Op.RUN ? newId("run") : outer.runId,
-      stepId: `step_${spanContext.spanId}`,
-      traceId: spanContext.traceId,
-      spanId: spanContext.spanId,
-      parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
-      correlationId: outer.correlationId,
-    };
-    markOwn(span, ids.stepId);
-    const perCall: Attributes = {};
-    idAttributes(ids, coating.identity, perCall);
-    sessionAttribute(sessionId, perCall);
-    let input: Captured | undefined;
-    if (coating.mode !== "none") {
-      input = captureHook(coating, "captureInput", args);
-      contentAttributes("input", input.text, input.isJson, perCall);
-    }
-    span.setAttributes(perCall);
-    const logAttributes = coating.logs ? Object.assign({}, coating.staticAttributes, perCall) : undefined;
-    const call = new CoatCall(coating, span, parent, ids, logAttributes);
-    if (logAttributes !== undefined) {
-      try {
-        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
-      } catch (error) {
-        reportOnce("emitting a log record", error);
-      }
-    }
-    return call;
-  } catch (error) {
-    reportOnce("starting a call", error);
-    return undefined;
-  }
-}
-
-type Hook = "captureInput" | "captureOutput" | "captureError";
-
-/** Captures a value through the user's hook when there is one; a throwing hook is reported, not raised. */
-function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
-  const fn = coating.options[hook] as ((v: unknown) => unknown) | undefined;
-  let subject: unknown;
-  if (hook === "captureInput") subject = fn === undefined ? argumentsValue(value as ArrayLike<unknown>) : Array.prototype.slice.call(value as ArrayLike<unknown>);
-  else subject = value;
-  if (fn !== undefined) {
-    try {
-      subject = fn(subject);
-    } catch (error) {
-      reportOnce(`the ${hook} hook threw`, error);
-      subject = `[${hook} threw]`;
-    }
-  }
-  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy);
-}
-
-function errorType(error: unknown): string {
-  if (error === null || typeof error !== "object") return error === null ? "null" : typeof error;
-  const name = readStringProperty(error, "name");
-  if (name) return name;
-  const constructor = readDataProperty(error, "constructor");
-  return readStringProperty(constructor, "name") || "Error";
-}
-
-/** The message of an Error, or a thrown primitive itself as text. */
-function errorMessage(error: unknown): string | undefined {
-  if (error === null || (typeof error !== "object" && typeof error !== "function")) {
-    try {
-      return String(error);
-    } catch {
-      return undefined;
-    }
-  }
-  return readStringProperty(error, "message");
 }
 
 function guard(what: string, fn: () => void): void {

@@ -1,11 +1,10 @@
 import type { Attributes } from "@opentelemetry/api";
 import { context, trace } from "@opentelemetry/api";
-import type { AnyValueMap } from "@opentelemetry/api-logs";
 import type { Captured } from "../capture/content.js";
 import { newId } from "../context/ids.js";
 import { scopeOf } from "../context/scope.js";
 import type { RecordIds } from "../dialects/envpod.js";
-import { idAttributes } from "../dialects/envpod.js";
+import { idAttributes, previewPart, recordAttributes } from "../dialects/envpod.js";
 import { contentAttributes, sessionAttribute } from "../dialects/openinference.js";
 import { Op } from "../dialects/ops.js";
 import { markOwn } from "../runtime/own-marks.js";
@@ -48,11 +47,12 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
       contentAttributes("input", input.text, input.isJson, perCall);
     }
     span.setAttributes(perCall);
-    const logAttributes = coating.logs ? Object.assign({}, coating.staticAttributes, perCall) : undefined;
+    // Log records carry the input once, in the envelope, and only the routing keys as attributes.
+    const logAttributes = coating.logs ? recordAttributes(ids, coating.op, coating.fn) : undefined;
     const call = new CoatCall(coating, span, parent, ids, logAttributes);
     if (logAttributes !== undefined) {
       try {
-        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
+        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
       } catch (error) {
         reportOnce("emitting a log record", error);
       }

@@ -1,7 +1,7 @@
 export { coat } from "./wrap/coat.js";
 export { tie, emit } from "./wrap/tie.js";
 export { current } from "./context/current.js";
-export type { ActiveCall, LlmFacts } from "./wrap/call.js";
+export type { ActiveCall, LlmFacts } from "./wrap/active-call.js";
 export type { TokenUsage } from "./dialects/openinference.js";
 export { Op, AOT_TABLE, opSpec } from "./dialects/ops.js";
 export type { OpName, OpSpec, KnownOp } from "./dialects/ops.js";

@@ -186,7 +186,7 @@ describe("concurrency", () => {
     expect(ticks).toHaveLength(N);
     const childById = new Map(spans.filter((s) => s.name === "child").map((s) => [s.spanId, s]));
     for (const t of ticks) {
-      const i = (t.body as any).payload.preview.data.i;
+      const i = JSON.parse((t.body as any).payload.preview.data).i;
       expect(childById.get(t.spanId)!.attributes["input.value"]).toBe(String(i));
     }
   });

@@ -361,7 +361,7 @@ describe("file sink: OTLP JSON lines", () => {
       expect(ids.parent_span_id).toBe(log.spanId === inner.spanId ? outer.spanId : "");
     }
     const response = file.logs.find((l) => l.eventName === "agent.tool.response")!;
-    expect(asMap(asMap(asMap(response.body).payload).preview).output).toEqual({ order: "ord_1", amount: 42 });
+    expect(JSON.parse(asMap(asMap(asMap(response.body).payload).preview).output as string)).toEqual({ order: "ord_1", amount: 42 });
 
     // No endpoint and no pod: the same envelopes also went to stderr.
     expect(kindsOf(coatLines(stderr.text()))).toEqual(file.logs.map((l) => l.eventName).sort());

@@ -23,6 +23,11 @@ function byName(spans: ReceivedSpan[], name: string): ReceivedSpan {
   return found;
 }
 
+/** A log record's attribute keys but the seal's (the harness seals), sorted. */
+function routingKeys(log: ReceivedLog): string[] {
+  return Object.keys(log.attributes).filter((k) => !k.startsWith("envpod.seal.")).sort();
+}
+
 function logsOf(logs: ReceivedLog[], span: ReceivedSpan): ReceivedLog[] {
   return logs.filter((l) => l.spanId === span.spanId);
 }
@@ -158,7 +163,7 @@ describe("span attributes: the three dialects on every span", () => {
 });
 
 describe("log records: AOT envelopes beside the spans", () => {
-  it("emits a request and a response record per call and one per tie, with ids, kinds and the span's attributes", async () => {
+  it("emits a request and a response record per call and one per tie, with ids, kinds and the routing keys only", async () => {
     const fetchPage = coat(Op.TOOL, { capture: "raw" }, function fetchPage(url: string) {
       tie("batch", { i: 1, size: 20 });
       return `<html>${url}</html>`;
@@ -173,9 +178,11 @@ describe("log records: AOT envelopes beside the spans", () => {
       expect(log.spanId).toBe(span!.spanId);
       expect(log.severityNumber).toBe(9);
       expect(log.severityText).toBe("INFO");
-      for (const key of [SC.OPENINFERENCE_SPAN_KIND, SC.TOOL_NAME, "aotp.op", "aotp.session_id", "aotp.run_id", "aotp.step_id", "envpod.pid", "envpod.claim_kind"]) {
+      for (const key of ["aotp.session_id", "aotp.run_id", "aotp.step_id", "envpod.op", "envpod.fn"]) {
         expect(log.attributes[key], key).toEqual(span!.attributes[key]);
       }
+      const tieName = log.eventName === "agent.tool.event" ? ["envpod.tie.name"] : [];
+      expect(routingKeys(log)).toEqual(["aotp.kind", "aotp.run_id", "aotp.session_id", "aotp.step_id", "envpod.fn", "envpod.op", ...tieName]);
       const body = log.body as Record<string, any>;
       expect(body.spec).toBe("aotp/0.1");
       expect(body.kind).toBe(log.eventName);
@@ -197,11 +204,12 @@ describe("log records: AOT envelopes beside the spans", () => {
       expect(body.envpod.anonymous.fingerprint).toBe(span!.attributes["envpod.anonymous.fingerprint"]);
     }
     const [request, event, response] = logs as [ReceivedLog, ReceivedLog, ReceivedLog];
-    expect((request.body as any).payload.preview).toEqual({ input: "https://example.com" });
-    expect((event.body as any).payload).toMatchObject({ event: "batch", preview: { data: { i: 1, size: 20 } } });
+    expect((request.body as any).payload.preview).toEqual({ input: "https://example.com", mime_type: "text/plain" });
+    expect((event.body as any).payload).toMatchObject({ event: "batch", preview: { data: '{"i":1,"size":20}', mime_type: "application/json" } });
     expect(event.attributes["envpod.tie.name"]).toBe("batch");
-    expect((response.body as any).payload.preview).toEqual({ output: "<html>https://example.com</html>" });
-    expect(response.attributes[SC.OUTPUT_VALUE]).toBe("<html>https://example.com</html>");
+    expect((response.body as any).payload.preview).toEqual({ output: "<html>https://example.com</html>", mime_type: "text/plain" });
+    expect(response.attributes[SC.OUTPUT_VALUE]).toBeUndefined();
+    expect(span!.attributes[SC.OUTPUT_VALUE]).toBe("<html>https://example.com</html>");
     expect(span!.events.map((e) => e.name)).toEqual(["batch"]);
     expect(span!.events[0]!.attributes["envpod.tie.data"]).toBe('{"i":1,"size":20}');
   });
@@ -216,6 +224,7 @@ describe("log records: AOT envelopes beside the spans", () => {
     expect(error.severityNumber).toBe(17);
     expect(error.severityText).toBe("ERROR");
     expect((error.body as any).payload.error).toEqual({ type: "RangeError" });
+    expect(error.attributes["error.type"]).toBe("RangeError");
     expect(h.receiver.allWireText()).not.toContain("context window exceeded");
   });
 
@@ -226,6 +235,7 @@ describe("log records: AOT envelopes beside the spans", () => {
     expect(log!.attributes["aotp.kind"]).toBe("agent.event");
     expect(log!.attributes["aotp.session_id"]).toBe("sess_outside");
     expect(log!.attributes["envpod.tie.name"]).toBe("heartbeat");
+    expect(routingKeys(log!)).toEqual(["aotp.kind", "aotp.run_id", "aotp.session_id", "aotp.step_id", "envpod.fn", "envpod.op", "envpod.tie.name"]);
     const body = log!.body as Record<string, any>;
     expect(body.ids.session_id).toBe("sess_outside");
     expect(body.ids.run_id).toMatch(/^run_/);

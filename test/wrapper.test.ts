@@ -585,13 +585,14 @@ describe("errors", () => {
     expect(b.attributes["exception.stacktrace"]).toBeUndefined();
 
     const errorLog = (await h.logsFor(spanNamed(spans, "withStack"), 2)).find((l) => l.eventName === "agent.tool.error")!;
-    const detail = asMap(asMap(asMap(bodyOf(errorLog).payload).error).detail);
-    expect(detail.name).toBe("DbError");
-    expect(detail.message).toBe("constraint violated");
-    expect(detail.code).toBe("E23");
-    expect(asMap(detail.cause).message).toBe("root cause");
+    // The error record carries the error as the span's exception event renders it, rendered once.
+    const error = asMap(asMap(bodyOf(errorLog).payload).error);
+    expect(error.type).toBe("DbError");
+    expect(error.message).toBe(a.attributes["exception.message"]);
+    expect(error.stack).toBe(a.attributes["exception.stacktrace"]);
+    expect(errorLog.attributes["error.type"]).toBe("DbError");
     const noStackLog = (await h.logsFor(spanNamed(spans, "noStack"), 2)).find((l) => l.eventName === "agent.tool.error")!;
-    expect(asMap(asMap(asMap(bodyOf(noStackLog).payload).error).detail).stack).toBeUndefined();
+    expect(asMap(asMap(bodyOf(noStackLog).payload).error)).toEqual({ type: "DbError", message: "constraint violated" });
   });
 
   it("raw mode bounds the exception message to the preview length", async () => {

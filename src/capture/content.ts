@@ -3,12 +3,12 @@ import { scrubForCap } from "./policy.js";
 import type { JsonValue } from "./snapshot.js";
 import { snapshot, truncateString } from "./snapshot.js";
 
-/** A captured value in the two forms records need: attribute text and envelope preview. */
+/** A captured value: the text every record carries (span attribute and envelope preview alike), rendered once. */
 export interface Captured {
   /** `input.value` / `output.value`: plain text stays text, anything else is JSON. */
   readonly text: string;
   readonly isJson: boolean;
-  /** The bounded JSON-safe snapshot that goes into the envelope's `payload.preview`. */
+  /** The bounded JSON-safe snapshot `text` was rendered from (the envelope carries `text` itself). */
   readonly preview: JsonValue;
 }
 

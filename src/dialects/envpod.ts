@@ -50,6 +50,30 @@ export function idAttributes(ids: RecordIds, identity: Identity, into: Attribute
   if (identity.claimId === undefined) into[EnvpodKey.ANONYMOUS_FINGERPRINT] = anonymousFingerprint(identity, ids.sessionId);
 }
 
+/**
+ * The attributes of a log record coat emits for a call or a tie: what a log pipeline routes and
+ * correlates on without the span, nothing else (docs/records.md). `aotp.kind` is set per record
+ * by emitRecord(); the key comes first so every record has the same key order.
+ */
+export function recordAttributes(ids: RecordIds, op: string, fn: string): Attributes {
+  const into: Attributes = { [AotpKey.KIND]: "", [AotpKey.SESSION_ID]: ids.sessionId, [AotpKey.RUN_ID]: ids.runId, [AotpKey.STEP_ID]: ids.stepId };
+  if (ids.correlationId !== undefined) into[AotpKey.CORRELATION_ID] = ids.correlationId;
+  into[EnvpodKey.OP] = op;
+  into[EnvpodKey.FN] = fn;
+  return into;
+}
+
+/**
+ * A captured value as the envelope's `payload.preview` holds it: the very text the span carries
+ * (`input.value`, `output.value`, `envpod.tie.data`), rendered once, with its media type.
+ */
+export function previewPart(key: "input" | "output" | "data", text: string, isJson: boolean): AnyValueMap {
+  return { [key]: text, mime_type: isJson ? JSON_MIME : TEXT_MIME };
+}
+
+const JSON_MIME = "application/json";
+const TEXT_MIME = "text/plain";
+
 /** What an envelope says beyond its ids: the op's facts and the payload. */
 export interface EnvelopeFacts {
   readonly op: string;

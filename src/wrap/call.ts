@@ -1,52 +1,27 @@
 import type { Attributes, AttributeValue, Context, Span } from "@opentelemetry/api";
-import { SpanStatusCode, context, trace } from "@opentelemetry/api";
+import { SpanStatusCode } from "@opentelemetry/api";
 import type { AnyValueMap } from "../runtime/log-api.js";
 import { ATTR_ERROR_TYPE, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE } from "@opentelemetry/semantic-conventions";
+import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 import type { Captured } from "../capture/content.js";
-import { argumentsValue, captureValue, renderText } from "../capture/content.js";
-import { readDataProperty, readStringProperty } from "../capture/snapshot.js";
-import type { Coating } from "./coating.js";
+import { captureValue, renderText } from "../capture/content.js";
+import { readStringProperty } from "../capture/snapshot.js";
+import { callContext } from "../context/call-context.js";
+import type { Scope } from "../context/scope.js";
 import type { RecordIds } from "../dialects/envpod.js";
-import { idAttributes } from "../dialects/envpod.js";
+import { previewPart } from "../dialects/envpod.js";
 import { EnvpodKey, FIRST_CHUNK_EVENT } from "../dialects/keys.js";
 import type { TokenUsage } from "../dialects/openinference.js";
-import { contentAttributes, metadataAttribute, sessionAttribute, usageAttributes } from "../dialects/openinference.js";
-import { emitRecord } from "./emit.js";
-import { newId } from "../context/ids.js";
-import { Op } from "../dialects/ops.js";
-import { reportOnce } from "../runtime/report.js";
-import type { Scope } from "../context/scope.js";
-import { scopeOf } from "../context/scope.js";
-import { callContext } from "../context/call-context.js";
+import { contentAttributes, metadataAttribute, usageAttributes } from "../dialects/openinference.js";
 import { markOwn } from "../runtime/own-marks.js";
-import { state } from "../runtime/state.js";
+import { reportOnce } from "../runtime/report.js";
+import type { ActiveCall, LlmFacts } from "./active-call.js";
+import { captureHook } from "./capture-hook.js";
+import type { Coating } from "./coating.js";
+import { emitRecord } from "./emit.js";
+import { errorMessage, errorType } from "./errors.js";
 import { StreamAggregate } from "./stream-aggregate.js";
-import { SemanticConventions } from "@arizeai/openinference-semantic-conventions";
 
-/** Facts about an LLM call that are known only at run time. */
-export interface LlmFacts {
-  model?: string;
-  provider?: string;
-  usage?: TokenUsage;
-}
-
-/** The active coat call, as current() hands it out for enrichment. Every method returns the call. */
-export interface ActiveCall {
-  readonly op: string;
-  readonly name: string;
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly sessionId: string;
-  readonly runId: string;
-  readonly stepId: string;
-  /** Model, provider and token usage of an LLM call. */
-  llm(facts: LlmFacts): ActiveCall;
-  /** Token usage; `total` defaults to input + output. */
-  usage(usage: TokenUsage): ActiveCall;
-  /** Merges into the OpenInference `metadata` attribute (JSON). */
-  metadata(data: Record<string, unknown>): ActiveCall;
-  setAttribute(key: string, value: AttributeValue): ActiveCall;
-}
 
 /** One wrapped call from start to settle: its span, ids and log records. */
 export class CoatCall implements ActiveCall, Scope {
@@ -54,13 +29,18 @@ export class CoatCall implements ActiveCall, Scope {
   private settled = false;
   private meta: Record<string, unknown> | undefined;
   private stream: StreamAggregate | undefined;
+  /** Model, provider and token counts given through current(), for the end record's `payload.llm`. */
+  private facts: { model?: string; provider?: string; tokens?: Attributes } | undefined;
 
   constructor(
     readonly coating: Coating,
     readonly span: Span,
     parent: Context,
     readonly ids: RecordIds,
-    /** The attributes log records carry: the span's, kept in step with it. Undefined when logs are off. */
+    /**
+     * The attributes of this call's log records (recordAttributes(): kind, ids, op, fn), never the
+     * span's; the end record adds its outcome. Undefined when logs are off.
+     */
     private readonly logAttributes: Attributes | undefined,
   ) {
     this.ctx = callContext(parent, this, span);
@@ -98,8 +78,14 @@ export class CoatCall implements ActiveCall, Scope {
 
   llm(facts: LlmFacts): this {
     guard("current().llm", () => {
-      if (typeof facts?.model === "string") this.setAttribute(SemanticConventions.LLM_MODEL_NAME, facts.model);
-      if (typeof facts?.provider === "string") this.setAttribute(SemanticConventions.LLM_PROVIDER, facts.provider);
+      if (typeof facts?.model === "string") {
+        this.span.setAttribute(SemanticConventions.LLM_MODEL_NAME, facts.model);
+        (this.facts ??= {}).model = facts.model;
+      }
+      if (typeof facts?.provider === "string") {
+        this.span.setAttribute(SemanticConventions.LLM_PROVIDER, facts.provider);
+        (this.facts ??= {}).provider = facts.provider;
+      }
       if (facts?.usage) this.usage(facts.usage);
     });
     return this;
@@ -109,7 +95,9 @@ export class CoatCall implements ActiveCall, Scope {
     guard("current().usage", () => {
       const attributes: Attributes = {};
       usageAttributes(usage, attributes);
-      this.setAttributes(attributes);
+      this.span.setAttributes(attributes);
+      const facts = (this.facts ??= {});
+      facts.tokens = { ...facts.tokens, ...attributes };
     });
     return this;
   }
@@ -119,7 +107,7 @@ export class CoatCall implements ActiveCall, Scope {
       this.meta = { ...this.meta, ...data };
       const attributes: Attributes = {};
       metadataAttribute(captureValue(this.meta, this.coating.previewLength, false, this.coating.policy).text, attributes);
-      this.setAttributes(attributes);
+      this.span.setAttributes(attributes);
     });
     return this;
   }
@@ -127,7 +115,6 @@ export class CoatCall implements ActiveCall, Scope {
   setAttribute(key: string, value: AttributeValue): this {
     guard("current().setAttribute", () => {
       this.span.setAttribute(key, value);
-      if (this.logAttributes !== undefined) this.logAttributes[key] = value;
     });
     return this;
   }
@@ -139,9 +126,25 @@ export class CoatCall implements ActiveCall, Scope {
     if (Array.isArray(events) && events.length > 0) markOwn(events[events.length - 1] as object, this.ids.stepId);
   }
 
-  private setAttributes(attributes: Attributes): void {
-    this.span.setAttributes(attributes);
-    if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
+  /** The end record's `payload.llm`: model and provider (options, then current()) and token counts. */
+  private llmPart(): AnyValueMap | undefined {
+    const facts = this.facts;
+    const options = this.coating.options;
+    const model = facts?.model ?? options.model;
+    const provider = facts?.provider ?? options.provider;
+    if (model === undefined && provider === undefined && facts?.tokens === undefined) return undefined;
+    const part: AnyValueMap = {};
+    if (model !== undefined) part.model_name = model;
+    if (provider !== undefined) part.provider = provider;
+    const tokens = facts?.tokens;
+    if (tokens !== undefined) {
+      const count: AnyValueMap = {};
+      if (tokens[SemanticConventions.LLM_TOKEN_COUNT_PROMPT] !== undefined) count.prompt = tokens[SemanticConventions.LLM_TOKEN_COUNT_PROMPT];
+      if (tokens[SemanticConventions.LLM_TOKEN_COUNT_COMPLETION] !== undefined) count.completion = tokens[SemanticConventions.LLM_TOKEN_COUNT_COMPLETION];
+      if (tokens[SemanticConventions.LLM_TOKEN_COUNT_TOTAL] !== undefined) count.total = tokens[SemanticConventions.LLM_TOKEN_COUNT_TOTAL];
+      part.token_count = count;
+    }
+    return part;
   }
 
   /** A tie() inside this call: a span event and, with logs on, a record of the op's event kind. False once settled. */
@@ -153,9 +156,11 @@ export class CoatCall implements ActiveCall, Scope {
     if (captured !== undefined) eventAttributes[EnvpodKey.TIE_DATA] = captured.text;
     this.addEvent(name, eventAttributes);
     if (this.logAttributes === undefined) return true;
-    const attributes = Object.assign({}, this.logAttributes, eventAttributes);
+    // The call's few routing keys and the tie's name; its data only once, in the envelope.
+    const attributes = Object.assign({}, this.logAttributes);
+    attributes[EnvpodKey.TIE_NAME] = name;
     const payload: AnyValueMap = { event: name };
-    if (captured !== undefined) payload.preview = { data: captured.preview } as AnyValueMap;
+    if (captured !== undefined) payload.preview = previewPart("data", captured.text, captured.isJson);
     emitRecord(coating.spec.event, false, this.ids, coating, payload, attributes, this.ctx);
     return true;
   }
@@ -198,11 +203,17 @@ export class CoatCall implements ActiveCall, Scope {
             : captureHook(coating, "captureOutput", stream.value());
           contentAttributes("output", output.text, output.isJson, attributes);
         }
-        this.setAttributes(attributes);
+        this.span.setAttributes(attributes);
       }
       this.span.setStatus({ code: SpanStatusCode.OK });
-      if (this.logAttributes !== undefined) {
-        emitRecord(coating.spec.end, false, this.ids, coating, output === undefined ? {} : { preview: { output: output.preview } as AnyValueMap }, this.logAttributes, this.ctx);
+      const logAttributes = this.logAttributes;
+      if (logAttributes !== undefined) {
+        if (stream !== undefined) logAttributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
+        const payload: AnyValueMap = {};
+        if (output !== undefined) payload.preview = previewPart("output", output.text, output.isJson);
+        const llm = this.llmPart();
+        if (llm !== undefined) payload.llm = llm;
+        emitRecord(coating.spec.end, false, this.ids, coating, payload, logAttributes, this.ctx);
       }
     } catch (error) {
       reportOnce("recording a result", error);
@@ -224,7 +235,7 @@ export class CoatCall implements ActiveCall, Scope {
     if (this.settled) return;
     try {
       this.span.setAttribute(EnvpodKey.STREAM_ABANDONED, true);
-      if (this.logAttributes !== undefined) this.logAttributes[EnvpodKey.STREAM_ABANDONED] = true;
+      if (this.logAttributes !== undefined) this.logAttributes[EnvpodKey.STREAM_ABANDONED] = true; // the end record's outcome
     } catch (error) {
       reportOnce("recording an abandoned stream", error);
     }
@@ -257,13 +268,20 @@ export class CoatCall implements ActiveCall, Scope {
         extra = captureHook(coating, "captureError", error);
         contentAttributes("output", extra.text, extra.isJson, attributes);
       }
-      this.setAttributes(attributes);
-      if (this.logAttributes !== undefined) {
-        const errorPreview: AnyValueMap = { type };
-        if (captures) errorPreview.detail = captureValue(error, coating.previewLength, coating.errorStack, coating.policy).preview;
-        const payload: AnyValueMap = { error: errorPreview };
-        if (extra !== undefined) payload.preview = { output: extra.preview } as AnyValueMap;
-        emitRecord(coating.spec.error, true, this.ids, coating, payload, this.logAttributes, this.ctx);
+      this.span.setAttributes(attributes);
+      const logAttributes = this.logAttributes;
+      if (logAttributes !== undefined) {
+        // The outcome a log pipeline routes on; the message and stack as the span's event has them.
+        logAttributes[ATTR_ERROR_TYPE] = type;
+        if (this.stream !== undefined) logAttributes[EnvpodKey.STREAM_CHUNKS] = this.stream.count;
+        const errorPart: AnyValueMap = { type };
+        if (event[ATTR_EXCEPTION_MESSAGE] !== undefined) errorPart.message = event[ATTR_EXCEPTION_MESSAGE];
+        if (event[ATTR_EXCEPTION_STACKTRACE] !== undefined) errorPart.stack = event[ATTR_EXCEPTION_STACKTRACE];
+        const payload: AnyValueMap = { error: errorPart };
+        if (extra !== undefined) payload.preview = previewPart("output", extra.text, extra.isJson);
+        const llm = this.llmPart();
+        if (llm !== undefined) payload.llm = llm;
+        emitRecord(coating.spec.error, true, this.ids, coating, payload, logAttributes, this.ctx);
       }
     } catch (failure) {
       reportOnce("recording an error", failure);
@@ -271,93 +289,6 @@ export class CoatCall implements ActiveCall, Scope {
       this.endSpan();
     }
   }
-}
-
-/**
- * Starts the span and the request record of one call. Returns undefined if telemetry itself
- * fails, in which case the caller runs the function bare.
- */
-export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
-  try {
-    coating.refresh();
-    const parent = context.active();
-    const outer = scopeOf(parent);
-    const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
-    const spanContext = span.spanContext();
-    const op = coating.op;
-    const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
-    const ids: RecordIds = {
-      sessionId,
-      runId: op === Op.SESSION || op === Op.RUN ? newId("run") : outer.runId,
-      stepId: `step_${spanContext.spanId}`,
-      traceId: spanContext.traceId,
-      spanId: spanContext.spanId,
-      parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
-      correlationId: outer.correlationId,
-    };
-    markOwn(span, ids.stepId);
-    const perCall: Attributes = {};
-    idAttributes(ids, coating.identity, perCall);
-    sessionAttribute(sessionId, perCall);
-    let input: Captured | undefined;
-    if (coating.mode !== "none") {
-      input = captureHook(coating, "captureInput", args);
-      contentAttributes("input", input.text, input.isJson, perCall);
-    }
-    span.setAttributes(perCall);
-    const logAttributes = coating.logs ? Object.assign({}, coating.staticAttributes, perCall) : undefined;
-    const call = new CoatCall(coating, span, parent, ids, logAttributes);
-    if (logAttributes !== undefined) {
-      try {
-        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: { input: input.preview } as AnyValueMap }, logAttributes, call.ctx);
-      } catch (error) {
-        reportOnce("emitting a log record", error);
-      }
-    }
-    return call;
-  } catch (error) {
-    reportOnce("starting a call", error);
-    return undefined;
-  }
-}
-
-type Hook = "captureInput" | "captureOutput" | "captureError";
-
-/** Captures a value through the user's hook when there is one; a throwing hook is reported, not raised. */
-function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
-  const fn = coating.options[hook] as ((v: unknown) => unknown) | undefined;
-  let subject: unknown;
-  if (hook === "captureInput") subject = fn === undefined ? argumentsValue(value as ArrayLike<unknown>) : Array.prototype.slice.call(value as ArrayLike<unknown>);
-  else subject = value;
-  if (fn !== undefined) {
-    try {
-      subject = fn(subject);
-    } catch (error) {
-      reportOnce(`the ${hook} hook threw`, error);
-      subject = `[${hook} threw]`;
-    }
-  }
-  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy);
-}
-
-function errorType(error: unknown): string {
-  if (error === null || typeof error !== "object") return error === null ? "null" : typeof error;
-  const name = readStringProperty(error, "name");
-  if (name) return name;
-  const constructor = readDataProperty(error, "constructor");
-  return readStringProperty(constructor, "name") || "Error";
-}
-
-/** The message of an Error, or a thrown primitive itself as text. */
-function errorMessage(error: unknown): string | undefined {
-  if (error === null || (typeof error !== "object" && typeof error !== "function")) {
-    try {
-      return String(error);
-    } catch {
-      return undefined;
-    }
-  }
-  return readStringProperty(error, "message");
 }
 
 function guard(what: string, fn: () => void): void {

@@ -1,5 +1,5 @@
 import type { CoatCall } from "./call.js";
-import { startCall } from "./call.js";
+import { startCall } from "./start-call.js";
 import { Coating } from "./coating.js";
 import type { OpName } from "../dialects/ops.js";
 import type { CoatOptions } from "./options.js";

@@ -9,7 +9,8 @@ import { state } from "../runtime/state.js";
 
 /**
  * Emits one AOT log record: event name and `aotp.kind` set to the kind, the envelope as body,
- * the span's attributes beside it. `attributes` is the caller's scratch object: the SDK copies it.
+ * beside it the few routing attributes of recordAttributes() (never the span's; docs/records.md).
+ * `attributes` is the caller's per-call scratch object: the SDK copies it.
  */
 export function emitRecord(
   kind: string,

@@ -1,15 +1,13 @@
-import type { Attributes } from "@opentelemetry/api";
 import { context, trace } from "@opentelemetry/api";
 import type { AnyValueMap } from "../runtime/log-api.js";
 import type { CoatCall } from "./call.js";
 import { captureValue } from "../capture/content.js";
 import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";
-import { idAttributes } from "../dialects/envpod.js";
-import { AOTP_SPEC, AotpKey, EnvpodKey } from "../dialects/keys.js";
+import { previewPart, recordAttributes } from "../dialects/envpod.js";
+import { EnvpodKey } from "../dialects/keys.js";
 import { emitRecord } from "./emit.js";
 import { newId } from "../context/ids.js";
 import { FREE_EVENT_KIND } from "../dialects/ops.js";
-import { claimKind } from "../context/identity.js";
 import { reportOnce } from "../runtime/report.js";
 import { scopeOf } from "../context/scope.js";
 import { policyFor, processMode, state } from "../runtime/state.js";
@@ -38,27 +36,23 @@ export function tie(name: string, data?: unknown): void {
       correlationId: scope.correlationId,
     };
     const identity = state.identity;
-    const facts: EnvelopeFacts = { op: "event", fn: "", mode, intent: undefined, action: undefined, identity };
-    const attributes: Attributes = {
-      [AotpKey.SPEC]: AOTP_SPEC,
-      [AotpKey.OP]: FREE_EVENT_KIND,
-      [EnvpodKey.PID]: identity.pid,
-      [EnvpodKey.CAPTURE_MODE]: mode,
-      [EnvpodKey.CLAIM_KIND]: claimKind(identity),
-      [EnvpodKey.TIE_NAME]: String(name),
-    };
-    idAttributes(ids, identity, attributes);
+    const facts: EnvelopeFacts = { op: FREE_EVENT_OP, fn: "", mode, intent: undefined, action: undefined, identity };
+    // Routing keys and the tie's name as attributes; its data once, in the envelope.
+    const attributes = recordAttributes(ids, FREE_EVENT_OP, "");
+    attributes[EnvpodKey.TIE_NAME] = String(name);
     const payload: AnyValueMap = { event: String(name) };
     if (mode !== "none" && data !== undefined) {
       const captured = captureValue(data, settings.previewLength, settings.errorStack, policyFor(mode));
-      attributes[EnvpodKey.TIE_DATA] = captured.text;
-      payload.preview = { data: captured.preview } as AnyValueMap;
+      payload.preview = previewPart("data", captured.text, captured.isJson);
     }
     emitRecord(FREE_EVENT_KIND, false, ids, facts, payload, attributes, ctx);
   } catch (error) {
     reportOnce("tie()", error);
   }
 }
+
+/** The `envpod.op` of a tie() outside any call, as its envelope's `envpod.op` says. */
+const FREE_EVENT_OP = "event";
 
 /** `emit` is `tie` for fingers that prefer the usual observability verb. */
 export const emit = tie;

@@ -1,0 +1,23 @@
+import type { Captured } from "../capture/content.js";
+import { argumentsValue, captureValue } from "../capture/content.js";
+import { reportOnce } from "../runtime/report.js";
+import type { Coating } from "./coating.js";
+
+export type Hook = "captureInput" | "captureOutput" | "captureError";
+
+/** Captures a value through the user's hook when there is one; a throwing hook is reported, not raised. */
+export function captureHook(coating: Coating, hook: Hook, value: unknown): Captured {
+  const fn = coating.options[hook] as ((v: unknown) => unknown) | undefined;
+  let subject: unknown;
+  if (hook === "captureInput") subject = fn === undefined ? argumentsValue(value as ArrayLike<unknown>) : Array.prototype.slice.call(value as ArrayLike<unknown>);
+  else subject = value;
+  if (fn !== undefined) {
+    try {
+      subject = fn(subject);
+    } catch (error) {
+      reportOnce(`the ${hook} hook threw`, error);
+      subject = `[${hook} threw]`;
+    }
+  }
+  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy);
+}

@@ -1,0 +1,65 @@
+import type { Attributes } from "@opentelemetry/api";
+import { context, trace } from "@opentelemetry/api";
+import type { Captured } from "../capture/content.js";
+import { newId } from "../context/ids.js";
+import { scopeOf } from "../context/scope.js";
+import type { RecordIds } from "../dialects/envpod.js";
+import { idAttributes, previewPart, recordAttributes } from "../dialects/envpod.js";
+import { contentAttributes, sessionAttribute } from "../dialects/openinference.js";
+import { Op } from "../dialects/ops.js";
+import { markOwn } from "../runtime/own-marks.js";
+import { reportOnce } from "../runtime/report.js";
+import { state } from "../runtime/state.js";
+import { CoatCall } from "./call.js";
+import { captureHook } from "./capture-hook.js";
+import type { Coating } from "./coating.js";
+import { emitRecord } from "./emit.js";
+
+/**
+ * Starts the span and the request record of one call. Returns undefined if telemetry itself
+ * fails, in which case the caller runs the function bare.
+ */
+export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
+  try {
+    coating.refresh();
+    const parent = context.active();
+    const outer = scopeOf(parent);
+    const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
+    const spanContext = span.spanContext();
+    const op = coating.op;
+    const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;
+    const ids: RecordIds = {
+      sessionId,
+      runId: op === Op.SESSION || op === Op.RUN ? newId("run") : outer.runId,
+      stepId: `step_${spanContext.spanId}`,
+      traceId: spanContext.traceId,
+      spanId: spanContext.spanId,
+      parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
+      correlationId: outer.correlationId,
+    };
+    markOwn(span, ids.stepId);
+    const perCall: Attributes = {};
+    idAttributes(ids, coating.identity, perCall);
+    sessionAttribute(sessionId, perCall);
+    let input: Captured | undefined;
+    if (coating.mode !== "none") {
+      input = captureHook(coating, "captureInput", args);
+      contentAttributes("input", input.text, input.isJson, perCall);
+    }
+    span.setAttributes(perCall);
+    // Log records carry the input once, in the envelope, and only the routing keys as attributes.
+    const logAttributes = coating.logs ? recordAttributes(ids, coating.op, coating.fn) : undefined;
+    const call = new CoatCall(coating, span, parent, ids, logAttributes);
+    if (logAttributes !== undefined) {
+      try {
+        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
+      } catch (error) {
+        reportOnce("emitting a log record", error);
+      }
+    }
+    return call;
+  } catch (error) {
+    reportOnce("starting a call", error);
+    return undefined;
+  }
+}

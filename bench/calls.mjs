@@ -153,6 +153,7 @@ async function round(variant, calls, isAsync) {
   await variant.setup?.();
   const before = variant.exporters.reduce((n, e) => n + e.records, 0);
   const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
   for (let done = 0; done < calls; done += SLICE) {
     if (isAsync) for (let i = 0; i < SLICE; i++) await variant.run(args);
     else for (let i = 0; i < SLICE; i++) variant.run(args);
@@ -160,9 +161,10 @@ async function round(variant, calls, isAsync) {
   }
   await variant.flush();
   const elapsed = Number(process.hrtime.bigint() - start);
+  const cpu = process.cpuUsage(cpuStart);
   await variant.teardown?.();
   const exported = variant.exporters.reduce((n, e) => n + e.records, 0) - before;
-  return { us: elapsed / calls / 1000, drops: calls * (variant.spans + variant.logs) - exported };
+  return { us: elapsed / calls / 1000, cpuUs: (cpu.user + cpu.system) / calls, drops: calls * (variant.spans + variant.logs) - exported };
 }
 
 export const median = (xs) => {
@@ -179,19 +181,23 @@ export async function runCalls({ quick = false, only } = {}) {
   for (const flavour of ["sync", "async"]) {
     const list = Object.entries(variants(flavour === "sync" ? searchFlights : searchFlightsAsync)).filter(([name]) => only === undefined || only.some((o) => name.includes(o)) || name === "bare");
     const samples = Object.fromEntries(list.map(([name]) => [name, []]));
+    const cpuSamples = Object.fromEntries(list.map(([name]) => [name, []]));
     const drops = Object.fromEntries(list.map(([name]) => [name, 0]));
     for (let r = 0; r < rounds; r++) {
       for (const [name, variant] of list) {
-        const { us, drops: lost } = await round(variant, calls, flavour === "async");
+        const { us, cpuUs, drops: lost } = await round(variant, calls, flavour === "async");
         if (r > 0) samples[name].push(us);
+        if (r > 0) cpuSamples[name].push(cpuUs);
         drops[name] += lost;
       }
     }
-    for (const [name] of list) result[flavour][name] = { median_us: median(samples[name]), min_us: Math.min(...samples[name]), drops: drops[name] };
+    for (const [name] of list) result[flavour][name] = { median_us: median(samples[name]), min_us: Math.min(...samples[name]), cpu_us: median(cpuSamples[name]), drops: drops[name] };
   }
   const ratio = (flavour, a, b) => (result[flavour][a] && result[flavour][b] ? result[flavour][a].median_us / result[flavour][b].median_us : undefined);
   result.ratios = {
     coat_full_vs_openinference: ratio("sync", "coat_redacted_logs_on_seal_on", "openinference_traceTool"),
+    coat_defaults_vs_openinference: ratio("sync", "coat_none_logs_on_seal_on", "openinference_traceTool"),
+    coat_defaults_vs_openinference_async: ratio("async", "coat_none_logs_on_seal_on", "openinference_traceTool"),
     coat_none_vs_raw: ratio("sync", "coat_none_logs_off_seal_off", "raw_otel"),
     coat_none_sealed_vs_raw: ratio("sync", "coat_none_logs_off_seal_on", "raw_otel"),
     coat_full_vs_openinference_async: ratio("async", "coat_redacted_logs_on_seal_on", "openinference_traceTool"),
@@ -206,11 +212,11 @@ export async function runCalls({ quick = false, only } = {}) {
 export function printCalls(result, print = console.log) {
   print(`per call, median of ${result.rounds_counted} rounds × ${result.calls_per_round} calls (µs; drops over all rounds)`);
   const names = Object.keys(result.sync);
-  print(`  ${"variant".padEnd(34)} ${"sync".padStart(8)} ${"async".padStart(8)}  drops`);
+  print(`  ${"variant".padEnd(34)} ${"sync".padStart(8)} ${"async".padStart(8)} ${"cpu sync".padStart(9)}  drops`);
   for (const name of names) {
     const s = result.sync[name];
     const a = result.async[name];
-    print(`  ${name.padEnd(34)} ${s.median_us.toFixed(2).padStart(8)} ${(a?.median_us.toFixed(2) ?? "-").padStart(8)}  ${s.drops + (a?.drops ?? 0)}`);
+    print(`  ${name.padEnd(34)} ${s.median_us.toFixed(2).padStart(8)} ${(a?.median_us.toFixed(2) ?? "-").padStart(8)} ${s.cpu_us.toFixed(2).padStart(9)}  ${s.drops + (a?.drops ?? 0)}`);
   }
   for (const [k, v] of Object.entries(result.ratios)) if (v !== undefined) print(`  ${k.padEnd(34)} ×${v.toFixed(2)}`);
 }

@@ -46,9 +46,10 @@ function checkRecords(file: string) {
   const lines = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   const spans = lines.flatMap((l) => (l.resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
   const logs = lines.flatMap((l) => (l.resourceLogs ?? []).flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords)));
-  // Sealed by default: each chain has its checkpoints (at the flush, and the final one at shutdown).
+  // Sealed by default: each chain has its checkpoints — the span chain's on its spans (never a span of its own).
   const checkpoint = "envpod.seal.checkpoint";
-  expect(spans.filter((s: any) => s.name === checkpoint).length).toBeGreaterThanOrEqual(1);
+  expect(spans.filter((s: any) => s.name === checkpoint)).toEqual([]);
+  expect(spans.filter((s: any) => s.attributes.some((a: any) => a.key === "envpod.seal.checkpoint.final")).length).toBeGreaterThanOrEqual(1);
   expect(logs.filter((l: any) => l.eventName === checkpoint).length).toBeGreaterThanOrEqual(1);
   expect(spans.filter((s: any) => s.name !== checkpoint).map((s: any) => s.name).sort()).toEqual(["add", "ask"]);
   const add = spans.find((s: any) => s.name === "add");

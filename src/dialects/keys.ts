@@ -34,18 +34,22 @@ export const FIRST_CHUNK_EVENT = "coat.stream.first_chunk";
 
 /**
  * Hash-chain seal attributes (docs/canonical-form.md). Every sealed span and log record carries
- * CHAIN, SEQ, PREV and HASH; checkpoint records add CHECKPOINT_FINAL and, when signed, KEY_ID and
- * SIGNATURE. HASH and SIGNATURE are the only attributes left out of the hashed canonical form.
+ * CHAIN, SEQ, PREV and HASH; form v2 adds VERSION and CHECKPOINTS (checkpoints issued in the chain
+ * before the record), both hashed. A checkpoint adds CHECKPOINT_FINAL and, when signed, KEY_ID and
+ * SIGNATURE: in log chains on a checkpoint record of its own; in v2 span chains on an ordinary
+ * sealed span, outside that span's hash.
  */
 export const SealKey = {
   CHAIN: "envpod.seal.chain",
   SEQ: "envpod.seal.seq",
   PREV: "envpod.seal.prev",
   HASH: "envpod.seal.hash",
+  VERSION: "envpod.seal.v",
+  CHECKPOINTS: "envpod.seal.checkpoints",
   CHECKPOINT_FINAL: "envpod.seal.checkpoint.final",
   KEY_ID: "envpod.seal.key_id",
   SIGNATURE: "envpod.seal.signature",
 } as const;
 
-/** Name of checkpoint spans and event name of checkpoint log records. */
+/** Event name of checkpoint log records (and, in form v1, the name of checkpoint spans). */
 export const SEAL_CHECKPOINT_NAME = "envpod.seal.checkpoint";

@@ -1,27 +1,41 @@
-import type { Context } from "@opentelemetry/api";
+import type { Attributes, Context } from "@opentelemetry/api";
 import { TraceFlags } from "@opentelemetry/api";
-import type { Resource } from "@opentelemetry/resources";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalSpan } from "../seal/canonical-sdk.js";
-import { CheckpointSpan } from "../seal/checkpoint-records.js";
+import { CheckpointCarrier } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
+import { DEFAULT_HOLD_MS } from "../seal/options.js";
 import { Sealer } from "../seal/sealer.js";
-import { flushSealed, shutdownSealed } from "./seal-lifecycle.js";
 
 export interface SealSpanProcessorOptions extends SealOptions {
   /**
-   * The processors that receive the sealed spans and the checkpoints, in order: usually one
-   * BatchSpanProcessor per exporter. The seal processor flushes and shuts them down after its
-   * own final checkpoint, so that checkpoint is exported before they stop.
+   * The processors that receive the sealed spans, in order: usually one BatchSpanProcessor per
+   * exporter. The seal processor flushes and shuts them down after handing them its last span
+   * (with the final checkpoint), so that span is exported before they stop.
    */
   next: SpanProcessor[];
+}
+
+/** The sealed span held back, and what it needs to carry a checkpoint. */
+interface Held {
+  span: ReadableSpan;
+  hash: string;
+  /** Its hashed checkpoint count: the ordinal of a checkpoint it carries. */
+  ordinal: number;
+  since: number;
+  checkpoint?: Attributes;
 }
 
 /**
  * Seals every sampled span into this processor's hash chain when it ends (onEnding, where the span
  * is still writable and every earlier processor has had its say), then hands it to `next`.
  * Put it after any processor that rewrites spans: a change after sealing reads as tampering.
+ *
+ * Checkpoints travel on the sealed spans themselves, never as spans of their own: the processor
+ * holds the most recently sealed span back and hands it on when the next one is sealed, or after
+ * `holdMs`, on forceFlush() and at shutdown() — with a checkpoint attached when one is due (and
+ * always, final, in the last three cases). Unsampled spans pass through unsealed at once.
  *
  * ```ts
  * new NodeSDK({ spanProcessors: [redaction, new SealSpanProcessor({ next: [new BatchSpanProcessor(exporter)] })] })
@@ -30,12 +44,17 @@ export interface SealSpanProcessorOptions extends SealOptions {
 export class SealSpanProcessor implements SpanProcessor {
   private readonly next: SpanProcessor[];
   private readonly sealer: Sealer;
-  private resource: Resource | undefined;
+  private readonly holdMs: number;
+  /** The span sealed in onEnding, until its onEnd. */
+  private sealing: { span: ReadableSpan; hash: string; ordinal: number } | undefined;
+  private held: Held | undefined;
+  private holdTimer: NodeJS.Timeout | undefined;
 
   /** Throws SealKeyError when the configured key cannot sign. */
   constructor(options: SealSpanProcessorOptions) {
     this.next = [...options.next];
-    this.sealer = new Sealer(options, (final) => this.emitCheckpoint(final));
+    this.sealer = new Sealer(options);
+    this.holdMs = options.holdMs === undefined ? DEFAULT_HOLD_MS : Math.max(0, options.holdMs);
   }
 
   /** The id of this processor's chain (random per processor, so per process start). */
@@ -60,7 +79,12 @@ export class SealSpanProcessor implements SpanProcessor {
     // Export processors drop unsampled spans: sealing one would leave a gap in the chain.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) !== 0) {
       try {
-        if (this.sealer.seal(span.attributes as Record<string, unknown>, canonicalSpan, span)) this.resource = span.resource;
+        // A checkpoint due goes on the held span before this one is sealed, so that this one counts it.
+        const held = this.held;
+        if (held !== undefined && held.checkpoint === undefined && this.sealer.checkpointDue) held.checkpoint = this.sealer.attachment(held.hash, held.ordinal, false);
+        const ordinal = this.sealer.checkpointsIssued;
+        const hash = this.sealer.seal(span.attributes as Record<string, unknown>, canonicalSpan, span);
+        if (hash !== undefined) this.sealing = { span, hash, ordinal };
       } catch (error) {
         reportOnce("seal: a span could not be sealed", error);
       }
@@ -76,22 +100,62 @@ export class SealSpanProcessor implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     if (this.sealer.isClosed) return;
-    this.forwardEnd(span);
-    if (this.sealer.checkpointDue) this.sealer.checkpoint(false);
+    const sealed = this.sealing;
+    if (sealed === undefined || sealed.span !== span) {
+      this.forwardEnd(span); // unsampled, or not sealed: nothing to hold back for
+      return;
+    }
+    this.sealing = undefined;
+    const previous = this.held;
+    this.held = { span, hash: sealed.hash, ordinal: sealed.ordinal, since: Date.now() };
+    if (previous !== undefined) this.forwardHeld(previous);
+    this.armHoldTimer();
   }
 
-  forceFlush(): Promise<void> {
-    return flushSealed(this.sealer, this.next);
+  async forceFlush(): Promise<void> {
+    this.release();
+    await Promise.all(this.next.map((processor) => processor.forceFlush()));
   }
 
-  shutdown(): Promise<void> {
-    return shutdownSealed(this.sealer, this.next);
+  async shutdown(): Promise<void> {
+    if (!this.sealer.isClosed) {
+      this.release();
+      this.sealer.close();
+      clearTimeout(this.holdTimer);
+      this.holdTimer = undefined;
+    }
+    await Promise.all(this.next.map((processor) => processor.shutdown()));
   }
 
-  private emitCheckpoint(final: boolean): void {
-    const span = new CheckpointSpan(this.sealer.chain.id, this.resource!);
-    this.sealer.sealCheckpoint(span.attributes as Record<string, unknown>, canonicalSpan, span, final);
-    this.forwardEnd(span);
+  /** Hands the held span on with a final checkpoint: everything sealed so far is then on its way to export. */
+  private release(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    try {
+      held.checkpoint ??= this.sealer.attachment(held.hash, held.ordinal, true);
+    } catch (error) {
+      reportOnce("seal: checkpoint failed", error);
+    }
+    this.forwardHeld(held);
+  }
+
+  /** One timer while a span is held: it releases the span once it has waited holdMs (never keeps the process alive). */
+  private armHoldTimer(): void {
+    if (this.holdTimer !== undefined) return;
+    const wait = this.held === undefined ? this.holdMs : Math.max(0, this.held.since + this.holdMs - Date.now());
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      const held = this.held;
+      if (held === undefined || this.sealer.isClosed) return;
+      if (Date.now() - held.since >= this.holdMs) this.release();
+      else this.armHoldTimer();
+    }, wait);
+    this.holdTimer.unref();
+  }
+
+  private forwardHeld(held: Held): void {
+    this.forwardEnd(held.checkpoint === undefined ? held.span : new CheckpointCarrier(held.span, held.checkpoint));
   }
 
   private forwardEnd(span: ReadableSpan): void {
@@ -104,3 +168,4 @@ export class SealSpanProcessor implements SpanProcessor {
     }
   }
 }
+

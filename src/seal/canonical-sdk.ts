@@ -12,16 +12,21 @@ import type { Link } from "@opentelemetry/api";
 import { reportOnce } from "../runtime/report.js";
 import { compareUtf16, anyValueText, flat, keyValuesText } from "./canonical-values.js";
 import { hrTimeText, idText, jsonText, wellFormed } from "./canonical-text.js";
-import { isUnhashedSealKey } from "./unhashed.js";
+import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
 
-export const SPAN_FORM = "span/1";
-export const LOG_FORM = "log/1";
+/** The canonical form's version: sealing writes v2; verify reads v1 and v2. */
+export const FORM_VERSION = 2;
+export const SPAN_FORM = "span/2";
+export const LOG_FORM = "log/2";
+export const SPAN_FORM_V1 = "span/1";
+export const LOG_FORM_V1 = "log/1";
 
+/** The canonical form v2 of an SDK span (the checkpoint attributes it may carry are outside it). */
 export function canonicalSpan(span: ReadableSpan): string {
   const context = span.spanContext();
   const status = span.status;
   return (
-    `{"attributes":${keyValuesText(span.attributes, isUnhashedSealKey)}` +
+    `{"attributes":${keyValuesText(span.attributes, isUnhashedSpanKeyV2)}` +
     `,"endTimeUnixNano":"${hrTimeText(span.endTime)}"` +
     `,"events":${eventsText(span.events)}` +
     `,"form":"${SPAN_FORM}"` +
@@ -38,6 +43,7 @@ export function canonicalSpan(span: ReadableSpan): string {
   );
 }
 
+/** The canonical form v2 of an SDK log record. */
 export function canonicalLogRecord(record: ReadableLogRecord): string {
   const context = record.spanContext;
   return (

@@ -8,11 +8,13 @@
  */
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 import { isShared } from "../runtime/shared-values.js";
+import { LONG_STRING, digestText } from "./string-digest.js";
 
+/** An SDK value as a canonical AnyValue of form v2 (the form sealing writes): long strings by their digest. */
 export function anyValueText(value: unknown): string {
   switch (typeof value) {
     case "string":
-      return `{"stringValue":${jsonText(value)}}`;
+      return value.length >= LONG_STRING ? digestText(value) : `{"stringValue":${jsonText(value)}}`;
     case "number":
       return isInt64(value) ? `{"intValue":"${intText(value)}"}` : `{"doubleValue":${doubleText(value)}}`;
     case "boolean":

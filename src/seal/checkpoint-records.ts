@@ -1,11 +1,11 @@
 /**
- * The records a checkpoint travels in: a span for span chains, a log record for log chains.
- * They are built here rather than through a tracer or logger so that a checkpoint never depends on
- * sampling, on a global provider, or on a provider that is already shutting down (a LoggerProvider
- * refuses to emit once shutdown() began, which is exactly when the final checkpoint is due).
+ * What a checkpoint travels in: in span chains a sealed span of the chain that is exported anyway
+ * (never a span of its own, which viewers would list as a trace); in log chains a log record of its
+ * own, built here rather than through a logger so that it never depends on a global provider or on
+ * a provider that is already shutting down (a LoggerProvider refuses to emit once shutdown() began,
+ * which is exactly when the final checkpoint is due).
  */
-import type { Attributes, HrTime, Link, SpanContext, SpanStatus } from "@opentelemetry/api";
-import { SpanKind, SpanStatusCode, TraceFlags } from "@opentelemetry/api";
+import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from "@opentelemetry/api";
 import type { AnyValue, LogAttributes, LogBody } from "@opentelemetry/api-logs";
 import { SeverityNumber } from "@opentelemetry/api-logs";
 import type { InstrumentationScope } from "@opentelemetry/core";
@@ -13,38 +13,55 @@ import { millisToHrTime } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
 import type { SdkLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
-import { randomBytes } from "node:crypto";
 import { SEAL_CHECKPOINT_NAME } from "../dialects/keys.js";
 import { VERSION } from "../runtime/version.js";
 
 /** Instrumentation scope of checkpoint records. */
 export const SEAL_SCOPE: InstrumentationScope = Object.freeze({ name: "agent-coat.seal", version: VERSION });
 
-/** A checkpoint as an ended root span. Its trace id is the chain id: a chain's checkpoints form one trace. */
-export class CheckpointSpan implements ReadableSpan {
-  readonly name = SEAL_CHECKPOINT_NAME;
-  readonly kind = SpanKind.INTERNAL;
-  readonly parentSpanContext = undefined;
+/**
+ * A sealed span as it is handed to export with a checkpoint attached: the span's own fields, the
+ * same objects (resource and scope by identity: the OTLP serializers group spans by them), and its
+ * attributes plus the checkpoint's. Built field by field (a spread would lose the SDK's getters);
+ * the ended SDK span itself is never changed.
+ */
+export class CheckpointCarrier implements ReadableSpan {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly parentSpanContext: SpanContext | undefined;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
-  readonly duration: HrTime = [0, 0];
-  readonly status: SpanStatus = { code: SpanStatusCode.UNSET };
-  readonly attributes: Attributes = {};
-  readonly links: Link[] = [];
-  readonly events: TimedEvent[] = [];
-  readonly ended = true;
-  readonly droppedAttributesCount = 0;
-  readonly droppedEventsCount = 0;
-  readonly droppedLinksCount = 0;
-  readonly instrumentationScope = SEAL_SCOPE;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+  readonly links: Link[];
+  readonly events: TimedEvent[];
+  readonly ended: boolean;
+  readonly droppedAttributesCount: number;
+  readonly droppedEventsCount: number;
+  readonly droppedLinksCount: number;
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope;
   private readonly context: SpanContext;
 
-  constructor(
-    chain: string,
-    readonly resource: Resource,
-  ) {
-    this.startTime = this.endTime = millisToHrTime(Date.now());
-    this.context = { traceId: chain, spanId: randomBytes(8).toString("hex"), traceFlags: TraceFlags.SAMPLED };
+  constructor(span: ReadableSpan, checkpoint: Attributes) {
+    this.name = span.name;
+    this.kind = span.kind;
+    this.context = span.spanContext();
+    this.parentSpanContext = span.parentSpanContext;
+    this.startTime = span.startTime;
+    this.endTime = span.endTime;
+    this.duration = span.duration;
+    this.status = span.status;
+    this.attributes = { ...span.attributes, ...checkpoint };
+    this.links = span.links;
+    this.events = span.events;
+    this.ended = span.ended;
+    this.droppedAttributesCount = span.droppedAttributesCount;
+    this.droppedEventsCount = span.droppedEventsCount;
+    this.droppedLinksCount = span.droppedLinksCount;
+    this.resource = span.resource;
+    this.instrumentationScope = span.instrumentationScope;
   }
 
   spanContext(): SpanContext {

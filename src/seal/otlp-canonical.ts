@@ -4,7 +4,7 @@
  */
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
-import { LOG_FORM, SPAN_FORM } from "./canonical-sdk.js";
+import { LOG_FORM, LOG_FORM_V1, SPAN_FORM, SPAN_FORM_V1 } from "./canonical-sdk.js";
 import { compareUtf16 } from "./canonical-values.js";
 import { jsonText } from "./canonical-text.js";
 import type { Json } from "./otlp-values.js";
@@ -23,10 +23,12 @@ import {
   otlpKeyValuesText,
   stringOf,
 } from "./otlp-values.js";
-import { isUnhashedSealKey } from "./unhashed.js";
+import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
 
 /** The seal attributes of a record as they read (types checked later, by the verifier). */
 export interface SealFields {
+  version?: unknown;
+  checkpoints?: unknown;
   chain?: unknown;
   seq?: unknown;
   prev?: unknown;
@@ -42,6 +44,8 @@ export interface CanonicalRecord {
 }
 
 const SEAL_FIELD: Record<string, keyof SealFields> = {
+  [SealKey.VERSION]: "version",
+  [SealKey.CHECKPOINTS]: "checkpoints",
   [SealKey.CHAIN]: "chain",
   [SealKey.SEQ]: "seq",
   [SealKey.PREV]: "prev",
@@ -52,9 +56,33 @@ const SEAL_FIELD: Record<string, keyof SealFields> = {
 };
 
 /** Resource text of canonical-sdk.ts: only service.name is covered. */
-export function otlpResourceText(resource: unknown): string {
+export function otlpResourceText(resource: unknown, v2 = false): string {
   const attributes = asList(field(asObject(resource) ?? {}, "attributes"));
-  return `{"attributes":${otlpKeyValuesText(attributes, (key) => key === ATTR_SERVICE_NAME)}}`;
+  return `{"attributes":${otlpKeyValuesText(attributes, (key) => key === ATTR_SERVICE_NAME, v2)}}`;
+}
+
+/** A resource's text in both forms (they differ only for a service.name of 1024 or more code units). */
+export interface ResourceTexts {
+  v1: string;
+  v2: string;
+}
+
+export function otlpResourceTexts(resource: unknown): ResourceTexts {
+  return { v1: otlpResourceText(resource, false), v2: otlpResourceText(resource, true) };
+}
+
+const resourceTextOf = (resource: string | ResourceTexts, v2: boolean) => (typeof resource === "string" ? resource : v2 ? resource.v2 : resource.v1);
+
+/**
+ * The form a record was sealed in: v2 when it says so (`envpod.seal.v` = 2), else v1. The version
+ * is hashed (the form name is part of the text), so removing or changing it reads as a change.
+ */
+function isV2(record: Json): boolean {
+  for (const item of asList(field(record, "attributes"))) {
+    const kv = asObject(item);
+    if (kv?.key === SealKey.VERSION) return Number(sealValue(kv.value)) === 2;
+  }
+  return false;
 }
 
 export function otlpScopeText(scope: unknown): string {
@@ -62,19 +90,20 @@ export function otlpScopeText(scope: unknown): string {
   return `{"name":${jsonText(stringOf(field(s, "name"), "scope name"))},"version":${jsonText(stringOf(field(s, "version"), "scope version"))}}`;
 }
 
-export function otlpSpanCanonical(span: Json, resourceText: string, scopeText: string): CanonicalRecord {
+export function otlpSpanCanonical(span: Json, resource: string | ResourceTexts, scopeText: string): CanonicalRecord {
   const seal: SealFields = {};
+  const v2 = isV2(span);
   const status = asObject(field(span, "status")) ?? {};
   const canonical =
-    `{"attributes":${recordAttributesText(span, seal)}` +
+    `{"attributes":${recordAttributesText(span, seal, v2 ? isUnhashedSpanKeyV2 : isUnhashedSealKey, v2)}` +
     `,"endTimeUnixNano":"${int64Text(field(span, "endTimeUnixNano", "end_time_unix_nano"), "endTimeUnixNano")}"` +
-    `,"events":${eventsText(asList(field(span, "events")))}` +
-    `,"form":"${SPAN_FORM}"` +
+    `,"events":${eventsText(asList(field(span, "events")), v2)}` +
+    `,"form":"${v2 ? SPAN_FORM : SPAN_FORM_V1}"` +
     `,"kind":${enumOf(field(span, "kind"), SPAN_KINDS, "kind")}` +
-    `,"links":${linksText(asList(field(span, "links")))}` +
+    `,"links":${linksText(asList(field(span, "links")), v2)}` +
     `,"name":${jsonText(stringOf(field(span, "name"), "name"))}` +
     `,"parentSpanId":${idTextOf(field(span, "parentSpanId", "parent_span_id"), 8, "parentSpanId")}` +
-    `,"resource":${resourceText}` +
+    `,"resource":${resourceTextOf(resource, v2)}` +
     `,"scope":${scopeText}` +
     `,"spanId":${idTextOf(field(span, "spanId", "span_id"), 8, "spanId")}` +
     `,"startTimeUnixNano":"${int64Text(field(span, "startTimeUnixNano", "start_time_unix_nano"), "startTimeUnixNano")}"` +
@@ -83,15 +112,16 @@ export function otlpSpanCanonical(span: Json, resourceText: string, scopeText: s
   return { canonical, seal };
 }
 
-export function otlpLogCanonical(log: Json, resourceText: string, scopeText: string): CanonicalRecord {
+export function otlpLogCanonical(log: Json, resource: string | ResourceTexts, scopeText: string): CanonicalRecord {
   const seal: SealFields = {};
+  const v2 = isV2(log);
   const canonical =
-    `{"attributes":${recordAttributesText(log, seal)}` +
-    `,"body":${otlpAnyValueText(field(log, "body"))}` +
+    `{"attributes":${recordAttributesText(log, seal, isUnhashedSealKey, v2)}` +
+    `,"body":${otlpAnyValueText(field(log, "body"), v2)}` +
     `,"eventName":${jsonText(stringOf(field(log, "eventName", "event_name"), "eventName"))}` +
-    `,"form":"${LOG_FORM}"` +
+    `,"form":"${v2 ? LOG_FORM : LOG_FORM_V1}"` +
     `,"observedTimeUnixNano":"${int64Text(field(log, "observedTimeUnixNano", "observed_time_unix_nano"), "observedTimeUnixNano")}"` +
-    `,"resource":${resourceText}` +
+    `,"resource":${resourceTextOf(resource, v2)}` +
     `,"scope":${scopeText}` +
     `,"severityNumber":${enumOf(field(log, "severityNumber", "severity_number"), SEVERITY_NUMBERS, "severityNumber")}` +
     `,"severityText":${jsonText(stringOf(field(log, "severityText", "severity_text"), "severityText"))}` +
@@ -101,13 +131,17 @@ export function otlpLogCanonical(log: Json, resourceText: string, scopeText: str
   return { canonical, seal };
 }
 
-/** The record's attributes without its own hash and signature, collecting the seal attributes on the way. */
-function recordAttributesText(record: Json, seal: SealFields): string {
-  return otlpKeyValuesText(asList(field(record, "attributes")), (key, value) => {
-    const name = SEAL_FIELD[key];
-    if (name !== undefined) seal[name] = sealValue(value);
-    return !isUnhashedSealKey(key);
-  });
+/** The record's attributes without the unhashed ones, collecting the seal attributes on the way. */
+function recordAttributesText(record: Json, seal: SealFields, unhashed: (key: string) => boolean, v2: boolean): string {
+  return otlpKeyValuesText(
+    asList(field(record, "attributes")),
+    (key, value) => {
+      const name = SEAL_FIELD[key];
+      if (name !== undefined) seal[name] = sealValue(value);
+      return !unhashed(key);
+    },
+    v2,
+  );
 }
 
 function sealValue(value: unknown): unknown {
@@ -116,24 +150,24 @@ function sealValue(value: unknown): unknown {
   return field(v, "stringValue", "string_value") ?? field(v, "intValue", "int_value") ?? field(v, "boolValue", "bool_value");
 }
 
-function eventsText(events: readonly unknown[]): string {
+function eventsText(events: readonly unknown[], v2: boolean): string {
   const texts = events.map((item) => {
     const event = asObject(item);
     if (event === undefined) throw new MalformedRecord("an event is not an object");
     const name = stringOf(field(event, "name"), "event name");
     const time = int64Text(field(event, "timeUnixNano", "time_unix_nano"), "event timeUnixNano");
-    return { name, text: `{"attributes":${otlpKeyValuesText(asList(field(event, "attributes")))},"name":${jsonText(name)},"timeUnixNano":"${time}"}` };
+    return { name, text: `{"attributes":${otlpKeyValuesText(asList(field(event, "attributes")), undefined, v2)},"name":${jsonText(name)},"timeUnixNano":"${time}"}` };
   });
   texts.sort((a, b) => compareUtf16(a.name, b.name));
   return `[${texts.map((t) => t.text).join(",")}]`;
 }
 
-function linksText(links: readonly unknown[]): string {
+function linksText(links: readonly unknown[], v2: boolean): string {
   return `[${links
     .map((item) => {
       const link = asObject(item);
       if (link === undefined) throw new MalformedRecord("a link is not an object");
-      const attributes = otlpKeyValuesText(asList(field(link, "attributes")));
+      const attributes = otlpKeyValuesText(asList(field(link, "attributes")), undefined, v2);
       return `{"attributes":${attributes},"spanId":${idTextOf(field(link, "spanId", "span_id"), 8, "link spanId")},"traceId":${idTextOf(field(link, "traceId", "trace_id"), 16, "link traceId")}}`;
     })
     .join(",")}]`;

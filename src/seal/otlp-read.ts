@@ -7,7 +7,8 @@ import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
 import { sha256Hex } from "./chain.js";
 import type { CanonicalRecord, SealFields } from "./otlp-canonical.js";
-import { otlpLogCanonical, otlpResourceText, otlpScopeText, otlpSpanCanonical } from "./otlp-canonical.js";
+import type { ResourceTexts } from "./otlp-canonical.js";
+import { otlpLogCanonical, otlpResourceTexts, otlpScopeText, otlpSpanCanonical } from "./otlp-canonical.js";
 import type { Json } from "./otlp-values.js";
 import { MalformedRecord, asList, asObject, field } from "./otlp-values.js";
 
@@ -30,7 +31,11 @@ export interface SealedRecord extends RecordLabel {
   readonly hash: string;
   /** Whether the claimed hash is the hash of the record's canonical form as read. */
   readonly intact: boolean;
-  /** Set on checkpoints only: whether it is the final one. */
+  /** The canonical form it was sealed in: 1, or 2 (`envpod.seal.v`). */
+  readonly version: number;
+  /** Form v2: the checkpoints issued in the chain before this record (`envpod.seal.checkpoints`, hashed). */
+  readonly checkpoints: number | undefined;
+  /** Set on checkpoints only (a v1 checkpoint span, a checkpoint log record, a v2 span carrying one): whether it is the final one. */
   readonly final: boolean | undefined;
   readonly keyId: string | undefined;
   readonly signature: string | undefined;
@@ -60,11 +65,11 @@ export function readOtlpDocument(document: unknown, location: string, sink: Reco
 function readResource(resourceGroup: Json | undefined, signal: Signal, location: string, sink: RecordSink): void {
   if (resourceGroup === undefined) return;
   const resource = field(resourceGroup, "resource");
-  let resourceText: string;
+  let resourceText: ResourceTexts | undefined;
   try {
-    resourceText = otlpResourceText(resource);
+    resourceText = otlpResourceTexts(resource);
   } catch (error) {
-    resourceText = "";
+    resourceText = undefined;
     sink.malformed(undefined, { signal, name: "", id: "", location }, `its resource: ${(error as Error).message}`);
   }
   const service = serviceName(resource);
@@ -81,12 +86,12 @@ function readResource(resourceGroup: Json | undefined, signal: Signal, location:
     const records = signal === "spans" ? field(group, "spans") : field(group, "logRecords", "log_records");
     for (const entry of asList(records)) {
       const record = asObject(entry);
-      if (record !== undefined && resourceText !== "" && scopeText !== "") readRecord(record, signal, resourceText, scopeText, service, location, sink);
+      if (record !== undefined && resourceText !== undefined && scopeText !== "") readRecord(record, signal, resourceText, scopeText, service, location, sink);
     }
   }
 }
 
-function readRecord(record: Json, signal: Signal, resourceText: string, scopeText: string, service: string, location: string, sink: RecordSink): void {
+function readRecord(record: Json, signal: Signal, resourceText: ResourceTexts, scopeText: string, service: string, location: string, sink: RecordSink): void {
   const name = String(signal === "spans" ? (field(record, "name") ?? "") : (field(record, "eventName", "event_name") ?? ""));
   const label: RecordLabel = { signal, name, id: String(field(record, "spanId", "span_id") ?? ""), location };
   let read: CanonicalRecord;
@@ -108,6 +113,8 @@ function readRecord(record: Json, signal: Signal, resourceText: string, scopeTex
     prev: seal.prev as string,
     hash: seal.hash as string,
     intact: sha256Hex(read.canonical) === seal.hash,
+    version: seal.version === undefined ? 1 : Number(seal.version),
+    checkpoints: seal.checkpoints === undefined ? undefined : Number(seal.checkpoints),
     final: seal.final as boolean | undefined,
     keyId: seal.keyId as string | undefined,
     signature: seal.signature as string | undefined,
@@ -123,6 +130,11 @@ function sealProblem(seal: SealFields): string | undefined {
   if ((typeof seal.seq !== "string" && typeof seal.seq !== "number") || !Number.isSafeInteger(seq) || seq < 0) return "its seal seq is not a sequence number";
   if (typeof seal.prev !== "string" || !HASH.test(seal.prev)) return "its seal prev is not a SHA-256 hash";
   if (typeof seal.hash !== "string" || !HASH.test(seal.hash)) return "it carries no seal hash";
+  if (seal.version !== undefined && Number(seal.version) !== 2) return "its seal form version is not 2 (the only version that names itself)";
+  if (seal.version !== undefined) {
+    const count = Number(seal.checkpoints);
+    if ((typeof seal.checkpoints !== "string" && typeof seal.checkpoints !== "number") || !Number.isSafeInteger(count) || count < 0) return "its seal checkpoint count is not a count";
+  }
   if (seal.final !== undefined && typeof seal.final !== "boolean") return "its checkpoint flag is not a boolean";
   if (seal.keyId !== undefined && typeof seal.keyId !== "string") return "its key id is not a string";
   if (seal.signature !== undefined && typeof seal.signature !== "string") return "its signature is not a string";

@@ -7,6 +7,7 @@
  */
 import { compareUtf16, isInt64, keyPrefix } from "./canonical-values.js";
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
+import { LONG_STRING, digestText } from "./string-digest.js";
 
 export type Json = Record<string, unknown>;
 
@@ -96,12 +97,15 @@ export const SEVERITY_NUMBERS: readonly string[] = [
   ...["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].flatMap((level) => [level, `${level}2`, `${level}3`, `${level}4`].map((name) => `SEVERITY_NUMBER_${name}`)),
 ];
 
-/** An OTLP JSON AnyValue as canonical text; absent or empty is `{}`. */
-export function otlpAnyValueText(value: unknown): string {
+/** An OTLP JSON AnyValue as canonical text of form v1 or v2 (`v2`: long strings by their digest); absent or empty is `{}`. */
+export function otlpAnyValueText(value: unknown, v2 = false): string {
   const v = asObject(value);
   if (v === undefined) return "{}";
   let x: unknown;
-  if ((x = field(v, "stringValue", "string_value")) !== undefined) return `{"stringValue":${jsonText(stringOf(x, "stringValue"))}}`;
+  if ((x = field(v, "stringValue", "string_value")) !== undefined) {
+    const text = stringOf(x, "stringValue");
+    return v2 && text.length >= LONG_STRING ? digestText(text) : `{"stringValue":${jsonText(text)}}`;
+  }
   if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
     if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
     return x ? '{"boolValue":true}' : '{"boolValue":false}';
@@ -116,16 +120,16 @@ export function otlpAnyValueText(value: unknown): string {
     return `{"bytesValue":"${Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64")}"}`;
   }
   if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
-    return `{"arrayValue":{"values":[${asList(asObject(x)?.values).map(otlpAnyValueText).join(",")}]}}`;
+    return `{"arrayValue":{"values":[${asList(asObject(x)?.values).map((item) => otlpAnyValueText(item, v2)).join(",")}]}}`;
   }
   if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
-    return `{"kvlistValue":{"values":${otlpKeyValuesText(asList(asObject(x)?.values))}}}`;
+    return `{"kvlistValue":{"values":${otlpKeyValuesText(asList(asObject(x)?.values), undefined, v2)}}}`;
   }
   return "{}";
 }
 
 /** A KeyValue list as canonical text: sorted by key, stably (a duplicated key keeps both entries). */
-export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean): string {
+export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean, v2 = false): string {
   const entries: { key: string; text: string }[] = [];
   let sorted = true;
   for (const item of list) {
@@ -134,7 +138,7 @@ export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string
     const key = wellFormed(stringOf(kv.key, "attribute key"));
     if (visit !== undefined && !visit(key, kv.value)) continue;
     if (entries.length > 0 && compareUtf16(entries[entries.length - 1]!.key, key) > 0) sorted = false;
-    entries.push({ key, text: keyPrefix(key) + otlpAnyValueText(kv.value) + "}" });
+    entries.push({ key, text: keyPrefix(key) + otlpAnyValueText(kv.value, v2) + "}" });
   }
   if (!sorted) entries.sort((a, b) => compareUtf16(a.key, b.key));
   let out = "[";

@@ -2,7 +2,11 @@
  * Recomputes one chain from its records, in any order they were read: sorted by seq, each record's
  * content must match its hash, each prev must be the hash of the record before, the chain must start
  * at GENESIS and end with its final checkpoint, and with a public key every checkpoint must be
- * signed by it. Every problem is attributed to the one record where it shows.
+ * signed by it. Form v2: every record's hashed checkpoint count must equal the checkpoints found on
+ * the records before it (a checkpoint removed or added shows at the next record), and a span chain
+ * is complete when its last record carries a final checkpoint (checkpoints ride on sealed spans;
+ * after a flush's final one the chain may go on). Every problem is attributed to the one record
+ * where it shows.
  */
 import { GENESIS } from "./chain.js";
 import { checkpointSignatureValid } from "./checkpoint.js";
@@ -38,6 +42,11 @@ export function verifyChain(chain: string, records: SealedRecord[], malformed: M
   let signed = false;
   let signatureProblem = false;
   let keyId: string | null = null;
+  // Form v2: checkpoints counted so far (undefined after a gap: the missing records may have carried some).
+  const v2 = records.some((r) => r.version >= 2);
+  const carried = v2 && signal === "spans";
+  let seen: number | undefined = 0;
+  let lastFinal = false;
 
   for (let i = 0; i < sorted.length; ) {
     const seq = sorted[i]!.seq;
@@ -51,6 +60,7 @@ export function verifyChain(chain: string, records: SealedRecord[], malformed: M
     if (seq > expected) {
       const count = seq - expected;
       missing += count;
+      seen = undefined;
       problem("gap", `${count} record${count === 1 ? "" : "s"} missing (seq ${expected === seq - 1 ? expected : `${expected}..${seq - 1}`}): lost in export (a dropped batch) or removed`, missingRecord(expected, signal));
       prevHash = undefined;
     }
@@ -75,9 +85,23 @@ export function verifyChain(chain: string, records: SealedRecord[], malformed: M
         problem("broken_link", `seq ${seq} does not follow the record before it (${what}): records were inserted, removed or reordered (${describe(chosen)})`, broken(seq, chosen));
       } else verified++;
 
+      if (v2) {
+        const count = chosen.checkpoints ?? 0;
+        if (seen !== undefined && prevHash !== undefined && count !== seen) {
+          const [kind, what]: [ProblemKind, string] = count > seen ? ["checkpoint_removed", "removed"] : ["checkpoint_added", "added"];
+          problem(
+            kind,
+            `seq ${seq} counts ${count} checkpoint${count === 1 ? "" : "s"} before it, but the records before it carry ${seen}: a checkpoint was ${what} or moved (${describe(chosen)})`,
+            broken(seq, chosen),
+          );
+        }
+        seen = count + (chosen.final !== undefined ? 1 : 0);
+      }
+      lastFinal = chosen.final === true;
+
       if (chosen.final !== undefined) {
         checkpoints++;
-        if (chosen.final) finalSeq ??= seq;
+        if (chosen.final && !carried) finalSeq ??= seq;
         if (chosen.signature !== undefined) {
           signed = true;
           keyId ??= chosen.keyId ?? null;
@@ -96,6 +120,8 @@ export function verifyChain(chain: string, records: SealedRecord[], malformed: M
   }
 
   const lastSeq = expected - 1;
+  // A span chain of form v2 ends complete when its last record carries a final checkpoint.
+  if (carried && lastFinal) finalSeq = lastSeq;
   if (sorted.length > 0 && finalSeq === undefined) {
     problem("truncated", `no final checkpoint: the chain ends at seq ${lastSeq} (its tail was cut off, or its process did not shut down cleanly)`, missingRecord(expected, signal));
   } else if (finalSeq !== undefined && finalSeq < lastSeq) {
@@ -131,7 +157,8 @@ function signatureFault(checkpoint: SealedRecord, publicKey: VerifyingKey): { ki
   if (checkpoint.keyId !== publicKey.keyId) {
     return { kind: "wrong_key", message: `${where} is signed by key ${checkpoint.keyId ?? "(no key id)"}, not by the given key ${publicKey.keyId} (${describe(checkpoint)})` };
   }
-  if (!checkpointSignatureValid(publicKey.publicKey, checkpoint.hash, checkpoint.signature)) {
+  const claim = { hash: checkpoint.hash, final: checkpoint.final, ordinal: checkpoint.checkpoints, version: checkpoint.version };
+  if (!checkpointSignatureValid(publicKey.publicKey, claim, checkpoint.signature)) {
     return { kind: "bad_signature", message: `${where}: its signature does not verify with key ${publicKey.keyId} (${describe(checkpoint)})` };
   }
   return undefined;

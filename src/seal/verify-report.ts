@@ -11,7 +11,9 @@ export type ProblemKind =
   | "unsigned" // a public key was given but a checkpoint carries no signature
   | "wrong_key" // a checkpoint is signed by another key than the given one
   | "bad_signature" // a checkpoint's signature does not verify
-  | "malformed"; // a record claiming the chain cannot be read
+  | "malformed" // a record claiming the chain cannot be read
+  | "checkpoint_removed" // form v2: a record counts more checkpoints before it than the records before it carry
+  | "checkpoint_added"; // form v2: a record counts fewer checkpoints before it than the records before it carry
 
 /** The record a problem is found at. A missing record has no name, id or location. */
 export interface BrokenRecord {

@@ -96,12 +96,12 @@ describe("the Collector with collector-config/collector.yaml, the demo exporting
         return { code: failed.status, out: failed.stdout };
       }
     };
-    // The demo's final checkpoints close its chains; the Collector may still be writing them.
+    // The demo's final checkpoints close its chains (the span chain's on its last span); the Collector may still be writing them.
     const passed = await eventually(`coat verify passing on ${collector.file}`, () => verify(collector.file), (result) => result.code === 0);
     const report = JSON.parse(passed.out) as { ok: boolean; chains: { signal: string; valid: boolean; complete: boolean; records_verified: number }[] };
     expect(report.ok).toBe(true);
     expect(report.chains.map((c) => c.signal).sort()).toEqual(["logs", "spans"]);
-    expect(report.chains.find((c) => c.signal === "spans")!.records_verified).toBeGreaterThan(run.spans.length);
+    expect(report.chains.find((c) => c.signal === "spans")!.records_verified).toBeGreaterThanOrEqual(run.spans.length); // the checkpoints ride on the spans
     const text = readFileSync(collector.file, "utf8");
     const at = text.indexOf('"bookTable"');
     expect(at).toBeGreaterThan(0);

@@ -3,9 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { e2e } from "./context.js";
 import { spansById } from "./support/compare.js";
-import { runDemo } from "./support/demo.js";
+import { DEMO_SERVICE, DEMO_SPANS, runDemo } from "./support/demo.js";
 import { expectDemoTrace, spansOutsideTheirParent } from "./support/demo-trace.js";
-import { storedInJaeger } from "./support/jaeger.js";
+import { jaegerSpans, storedInJaeger } from "./support/jaeger.js";
 
 const { jaeger, workDir } = e2e();
 
@@ -22,5 +22,12 @@ describe("Jaeger v2, the demo exporting to it directly", () => {
     // Jaeger's clock-skew check flags exactly the spans that end a fraction of a millisecond after their parent.
     expect(Object.keys(warnings).sort()).toEqual(spansOutsideTheirParent(run.spans));
     for (const warning of Object.values(warnings)) expect(warning).toEqual([expect.stringMatching(/^clock skew adjustment disabled; not applying calculated delta/)]);
+    // The service's trace list holds the demo's traces only: every trace has the agent span (no checkpoint traces).
+    const listed = await jaegerSpans(jaeger.queryUrl, DEMO_SERVICE, new Date(run.started.getTime() - 60_000), new Date(run.ended.getTime() + 60_000));
+    const traces = new Map<string, string[]>();
+    for (const span of listed) traces.set(span.traceId, [...(traces.get(span.traceId) ?? []), span.name]);
+    expect(traces.size).toBeGreaterThan(0);
+    for (const names of traces.values()) expect(names).toContain(DEMO_SPANS[0]);
+    expect(listed.map((s) => s.name)).not.toContain("envpod.seal.checkpoint");
   });
 });

@@ -87,6 +87,9 @@ describe("Phoenix, the demo exporting to it directly", () => {
     expectSameTimes(stored, run.spans);
 
     const spans = byName(stored);
+    // The seal's checkpoints ride on these spans: no span of its own, so no root span of kind UNKNOWN.
+    expect(stored).toHaveLength(run.spans.length);
+    expect(stored.filter((s) => s.span_kind === "UNKNOWN").map((s) => s.name)).toEqual([]);
     expect(Object.fromEntries(stored.map((s) => [s.name, s.span_kind]))).toEqual({ supportAgent: "AGENT", plan: "LLM", getWeather: "TOOL", bookTable: "TOOL", streamReply: "LLM" });
     expect(spans.supportAgent!.attributes[SC.INPUT_VALUE]).toBe("What's the weather in Lisbon, and can you book dinner for two at 8?");
     expect(spans.supportAgent!.attributes[SC.OUTPUT_VALUE]).toBe("It is 21°C and clear in Lisbon; sadly no table is free tonight.");

@@ -74,12 +74,15 @@ describe("through the real OTLP exporters", () => {
         });
       }
       await p.shutdown(); // no forceFlush first: shutdown alone must deliver the final checkpoints
-      expect(receiver.checkpoints.spans.map((s) => s.name)).toContain(SEAL_CHECKPOINT_NAME);
+      // No checkpoint is a span of its own: the span chain's ride on the agent's spans.
+      expect(receiver.spans.map((s) => s.name)).not.toContain(SEAL_CHECKPOINT_NAME);
+      expect(receiver.spans.map((s) => s.name).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `work-${i}`).sort());
+      expect(receiver.checkpoints.spans.map((s) => [s.name, s.attributes[SealKey.CHECKPOINT_FINAL]])).toEqual([["work-19", true]]);
       expect(receiver.checkpoints.logs.map((l) => l.eventName)).toContain(SEAL_CHECKPOINT_NAME);
       const file = writeTemp(dir, `${transport.replace("/", "-")}.jsonl`, acceptedAsJsonLines(receiver.requests));
       const report = await verifyFiles([file]);
       expect(report.chains.map((c) => [c.signal, c.valid, c.complete, c.records, c.records_verified, c.error])).toEqual([
-        ["spans", true, true, 21, 21, null],
+        ["spans", true, true, 20, 20, null],
         ["logs", true, true, 21, 21, null],
       ]);
       expect(report.chains.map((c) => c.chain)).toEqual([p.spanSeal.chainId, p.logSeal.chainId]);
@@ -96,12 +99,15 @@ describe("checkpoints", () => {
     await p.shutdown();
     const checkpoints = checkpointsOf(kept.spans);
     expect(checkpoints.map((c) => [c.attributes[SealKey.SEQ], c.attributes[SealKey.CHECKPOINT_FINAL]])).toEqual([
-      [10, false],
-      [21, false],
-      [32, false],
-      [38, true],
+      [9, false],
+      [19, false],
+      [29, false],
+      [34, true],
     ]);
+    expect(kept.spans).toHaveLength(35);
     expect(kept.spans.at(-1)).toBe(checkpoints.at(-1));
+    // Each record counts, inside its hash, the checkpoints before it.
+    expect(kept.spans.map((s) => s.attributes[SealKey.CHECKPOINTS])).toEqual(kept.spans.map((_, i) => Math.floor(i / 10)));
     const report = verifyDocuments(documents(kept.spans));
     expect([report.ok, report.chains[0]!.checkpoints]).toEqual([true, 4]);
   });
@@ -132,7 +138,84 @@ describe("checkpoints", () => {
     await p.tracerProvider.forceFlush();
     await p.tracerProvider.forceFlush(); // nothing new: no second checkpoint
     await p.shutdown();
-    expect(order).toEqual(["end a", `end ${SEAL_CHECKPOINT_NAME}`, "flush", "flush", `end ${SEAL_CHECKPOINT_NAME}`, "shutdown"]);
+    expect(order).toEqual(["end a", "flush", "flush", "shutdown"]);
+  });
+
+  it("forceFlush then shutdown, with no span in between, ends complete; spans after a flush continue the chain", async () => {
+    const kept = new KeepSpans();
+    const p = sealedProviders({ spans: [kept] });
+    p.tracer.startSpan("a").end();
+    p.tracer.startSpan("b").end();
+    await p.tracerProvider.forceFlush();
+    expect(kept.spans.map((s) => [s.name, s.attributes[SealKey.CHECKPOINT_FINAL]])).toEqual([["a", undefined], ["b", true]]);
+    await p.shutdown();
+    expect(kept.spans).toHaveLength(2);
+    const flushed = verifyDocuments(documents(kept.spans)).chains[0]!;
+    expect([flushed.valid, flushed.complete, flushed.checkpoints, flushed.error]).toEqual([true, true, 1, null]);
+
+    const more = new KeepSpans();
+    const q = sealedProviders({ spans: [more] });
+    q.tracer.startSpan("a").end();
+    await q.tracerProvider.forceFlush();
+    q.tracer.startSpan("c").end();
+    q.tracer.startSpan("d").end();
+    await q.shutdown();
+    expect(more.spans.map((s) => [s.name, s.attributes[SealKey.CHECKPOINT_FINAL], s.attributes[SealKey.CHECKPOINTS]])).toEqual([["a", true, 0], ["c", undefined, 1], ["d", true, 1]]);
+    const report = verifyDocuments(documents(more.spans)).chains[0]!;
+    expect([report.valid, report.complete, report.checkpoints]).toEqual([true, true, 2]);
+    // Cut after the flush: the chain then ends at the flush's final checkpoint, which is all it can say.
+    expect(verifyDocuments(documents(more.spans.slice(0, 2))).chains[0]!.complete).toBe(false);
+  });
+
+  it("a checkpoint rides on a real sealed span, outside its hash; the ended SDK span is not changed", async () => {
+    const kept = new KeepSpans();
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const sdkSpans: ReadableSpan[] = [];
+    const spy: SpanProcessor = { onStart: () => {}, onEnd: (s) => void sdkSpans.push(s), forceFlush: async () => {}, shutdown: async () => {} };
+    const provider = new BasicTracerProvider({ spanProcessors: [new SealSpanProcessor({ key: privateKey, next: [kept] }), spy] });
+    provider.getTracer("t").startSpan("tool", { kind: SpanKind.CLIENT, attributes: { "tool.name": "lookup" } }).end();
+    await provider.shutdown();
+    const [carrier] = kept.spans;
+    expect(carrier!.name).toBe("tool");
+    expect(carrier!.kind).toBe(SpanKind.CLIENT);
+    expect(carrier!.attributes).toMatchObject({ "tool.name": "lookup", [SealKey.CHECKPOINT_FINAL]: true, [SealKey.VERSION]: 2, [SealKey.CHECKPOINTS]: 0 });
+    expect(typeof carrier!.attributes[SealKey.SIGNATURE]).toBe("string");
+    expect(typeof carrier!.attributes[SealKey.KEY_ID]).toBe("string");
+    const [sdkSpan] = sdkSpans;
+    expect(carrier).not.toBe(sdkSpan);
+    expect(sdkSpan!.attributes[SealKey.CHECKPOINT_FINAL]).toBeUndefined(); // never mutated after it ended
+    expect(sdkSpan!.attributes[SealKey.HASH]).toBe(carrier!.attributes[SealKey.HASH]);
+    expect(carrier!.resource).toBe(sdkSpan!.resource); // serializers group by identity
+    expect(carrier!.instrumentationScope).toBe(sdkSpan!.instrumentationScope);
+    expect(carrier!.spanContext()).toEqual(sdkSpan!.spanContext());
+    expect([carrier!.duration, carrier!.ended, carrier!.events, carrier!.links, carrier!.status, carrier!.parentSpanContext]).toEqual([sdkSpan!.duration, sdkSpan!.ended, sdkSpan!.events, sdkSpan!.links, sdkSpan!.status, sdkSpan!.parentSpanContext]);
+    expect(verifyDocuments(documents(kept.spans)).ok).toBe(true);
+  });
+
+  it("the hold limit releases a lone span, with a final checkpoint, without a flush", async () => {
+    const kept = new KeepSpans();
+    const p = sealedProviders({ spans: [kept], seal: { holdMs: 5 } });
+    p.tracer.startSpan("lone").end();
+    expect(kept.spans).toHaveLength(0); // held back, waiting for the next span
+    await waitFor(() => kept.spans.length === 1, "the held span");
+    expect(kept.spans[0]!.attributes[SealKey.CHECKPOINT_FINAL]).toBe(true);
+    expect(verifyDocuments(documents(kept.spans)).chains[0]!.complete).toBe(true);
+    p.tracer.startSpan("next").end();
+    await p.shutdown();
+    expect(kept.spans.map((s) => [s.name, s.attributes[SealKey.CHECKPOINTS], s.attributes[SealKey.CHECKPOINT_FINAL]])).toEqual([["lone", 0, true], ["next", 1, true]]);
+    expect(verifyDocuments(documents(kept.spans)).ok).toBe(true);
+  });
+
+  it("span chains: a checkpoint every T milliseconds rides on the span held when the next one is sealed", async () => {
+    const kept = new KeepSpans();
+    const p = sealedProviders({ spans: [kept], seal: { checkpointIntervalMs: 5, holdMs: 60_000 } });
+    p.tracer.startSpan("a").end();
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    p.tracer.startSpan("b").end();
+    p.tracer.startSpan("c").end();
+    await p.shutdown();
+    expect(kept.spans.map((s) => [s.name, s.attributes[SealKey.CHECKPOINT_FINAL]])).toEqual([["a", false], ["b", undefined], ["c", true]]);
+    expect(verifyDocuments(documents(kept.spans)).ok).toBe(true);
   });
 
   it("are signed with the configured key, which verify checks", async () => {
@@ -202,7 +285,7 @@ describe("nothing is lost, nothing leaks into user code", () => {
     for (let i = 0; i < 6; i++) p.tracer.startSpan(i % 2 ? `drop${i}` : `keep${i}`).end();
     await p.shutdown();
     const exported = kept.spans.filter((s) => s.spanContext().traceFlags & 1);
-    expect(exported.map((s) => s.name)).toEqual(["keep0", "keep2", "keep4", SEAL_CHECKPOINT_NAME]);
+    expect(exported.map((s) => s.name)).toEqual(["keep0", "keep2", "keep4"]);
     expect(kept.spans.filter((s) => s.name.startsWith("drop")).every((s) => s.attributes[SealKey.HASH] === undefined)).toBe(true);
     const report = verifyDocuments(documents(exported));
     expect([report.ok, report.chains[0]!.missing]).toEqual([true, 0]);
@@ -247,7 +330,7 @@ describe("nothing is lost, nothing leaks into user code", () => {
       ),
     );
     await p.shutdown();
-    const userSpans = keptSpans.spans.filter((s) => s.name !== SEAL_CHECKPOINT_NAME);
+    const userSpans = keptSpans.spans;
     expect(userSpans).toHaveLength(180);
     const startOrder = [...userSpans].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
     expect(startOrder.map((s) => s.name)).not.toEqual(userSpans.map((s) => s.name)); // ended out of start order
@@ -283,7 +366,7 @@ describe("nothing is lost, nothing leaks into user code", () => {
       p.logger.emit({ body: "survives" });
     }).not.toThrow();
     await p.shutdown();
-    expect(kept.spans.map((s) => s.name)).toEqual(["survives", SEAL_CHECKPOINT_NAME]);
+    expect(kept.spans.map((s) => s.name)).toEqual(["survives"]);
     expect(warnings.filter((w) => w.includes("wrapped"))).toHaveLength(4);
   });
 
@@ -295,7 +378,7 @@ describe("nothing is lost, nothing leaks into user code", () => {
     await p.shutdown();
     expect(() => late.end()).not.toThrow();
     expect(late.isRecording()).toBe(false);
-    expect(kept.spans.map((s) => s.name)).toEqual(["early", SEAL_CHECKPOINT_NAME]);
+    expect(kept.spans.map((s) => s.name)).toEqual(["early"]);
     expect(verifyDocuments(documents(kept.spans)).ok).toBe(true);
   });
 });

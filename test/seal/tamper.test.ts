@@ -78,7 +78,8 @@ describe("an untouched export", () => {
       expect(chain.records_verified).toBe(chain.records);
       expect(chain.checkpoints).toBeGreaterThan(1);
     }
-    expect(report.chains[0]!.records).toBe(3 * 5 + 2); // 3 rounds of 5 calls, a checkpoint after 8 records, the final one
+    expect(report.chains[0]!.records).toBe(3 * 5); // 3 rounds of 5 calls: the checkpoints ride on them
+    expect(report.chains[0]!.checkpoints).toBe(2); // after 8 records (on seq 7), and the final one (on seq 14)
   });
 
   it("verifies with its lines in any order, and an exporter's duplicate batch is counted, not blamed", async () => {
@@ -247,7 +248,7 @@ describe("tampering is caught at the record it touched", () => {
     });
     const chain = chainOf(report, run.spanChain);
     expect([chain.problem, chain.signature]).toEqual(["bad_signature", "invalid"]);
-    expect(chain.broken_at!.name).toBe(SEAL_CHECKPOINT_NAME);
+    expect(chain.broken_at!.seq).toBe(8); // the span that carried the checkpoint of seq 7, now renumbered
   });
 
   it("two records swapped in the chain", async () => {
@@ -291,7 +292,23 @@ describe("tampering is caught at the record it touched", () => {
     expect([chain.complete, chain.error]).toEqual([false, `no final checkpoint: the chain ends at seq ${last} (its tail was cut off, or its process did not shut down cleanly)`]);
   });
 
-  it("records appended after the final checkpoint", async () => {
+  it("records appended after the final checkpoint (a log chain's is a record of its own, and closes it)", async () => {
+    let appended = -1;
+    const report = await tamper((stored) => {
+      const chain = stored.chain(run.logChain);
+      const final = chain.at(-1)!;
+      const forged = structuredClone(chain[2]!.record);
+      appended = seqOf(final.record) + 1;
+      setAttr(forged, SealKey.SEQ, { intValue: String(appended) });
+      setAttr(forged, SealKey.PREV, attr(final.record, SealKey.HASH)!);
+      final.list.push(forged);
+      reseal({ ...final, record: forged });
+    });
+    expect(verdict(report, run.logChain)[1]).toBe(appended);
+    expect(chainOf(report, run.logChain).problems.map((p) => [p.kind, p.record.seq])).toContainEqual(["after_final", appended]);
+  });
+
+  it("a span appended to a span chain: it counts fewer checkpoints than the spans before it carry, and ends the chain open", async () => {
     let appended = -1;
     const report = await tamper((stored) => {
       const chain = stored.chain(run.spanChain);
@@ -303,14 +320,16 @@ describe("tampering is caught at the record it touched", () => {
       final.list.push(forged);
       reseal({ ...final, record: forged });
     });
-    expect(verdict(report, run.spanChain)).toEqual(["after_final", appended]);
+    expect(verdict(report, run.spanChain)).toEqual(["checkpoint_added", appended]);
+    expect(chainOf(report, run.spanChain).problems.map((p) => p.kind)).toContain("truncated");
   });
 
   it("a checkpoint signature made by another key", async () => {
     const report = await tamper((stored) => {
       const checkpoint = stored.chain(run.logChain).find((l) => attr(l.record, SealKey.SIGNATURE) !== undefined)!;
       const hash = attr(checkpoint.record, SealKey.HASH)!.stringValue;
-      setAttr(checkpoint.record, SealKey.SIGNATURE, { stringValue: signCheckpoint(loadSigningKey(attacker.privateKey), hash) });
+      const claim = { hash, final: attr(checkpoint.record, SealKey.CHECKPOINT_FINAL)!.boolValue, ordinal: Number(attr(checkpoint.record, SealKey.CHECKPOINTS)!.intValue), version: 2 };
+      setAttr(checkpoint.record, SealKey.SIGNATURE, { stringValue: signCheckpoint(loadSigningKey(attacker.privateKey), claim) });
     });
     const chain = chainOf(report, run.logChain);
     expect([chain.problem, chain.signature, chain.broken_at!.name]).toEqual(["bad_signature", "invalid", SEAL_CHECKPOINT_NAME]);
@@ -321,11 +340,76 @@ describe("tampering is caught at the record it touched", () => {
     const forgery = await recordAgentRun(forgedRun, { key: pem(attacker.privateKey), checkpointEvery: 8 }, 1);
     const report = await verifyFiles([forgedRun], { publicKey });
     const chain = chainOf(report, forgery.spanChain);
-    expect([chain.problem, chain.signature, chain.broken_at!.seq, chain.broken_at!.name]).toEqual(["wrong_key", "invalid", 5, SEAL_CHECKPOINT_NAME]); // 1 round: 5 spans, then the final checkpoint
+    expect([chain.problem, chain.signature, chain.broken_at!.seq, chain.broken_at!.name]).toEqual(["wrong_key", "invalid", 4, "supportRun"]); // 1 round: 5 spans, the last carrying the final checkpoint
     expect(chain.error).toMatch(/signed by key [0-9a-f]{32}, not by the given key/);
     const unpinned = await verifyFiles([forgedRun]);
     expect(unpinned.ok).toBe(true); // without the public key, a consistent forgery is only "unverified"
     expect(unpinned.chains.every((c) => c.signature === "unverified")).toBe(true);
+  });
+});
+
+describe("checkpoints riding on spans (form v2)", () => {
+  const CHECKPOINT_KEYS: string[] = [SealKey.CHECKPOINT_FINAL, SealKey.KEY_ID, SealKey.SIGNATURE];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const take = (record: Record<string, any>) => {
+    const attributes = record.attributes as { key: string }[];
+    const taken = attributes.filter((a) => CHECKPOINT_KEYS.includes(a.key));
+    record.attributes = attributes.filter((a) => !CHECKPOINT_KEYS.includes(a.key));
+    return taken;
+  };
+
+  it("no checkpoint is a span of its own; two spans carry the chain's two checkpoints", () => {
+    const stored = new StoredLines(original);
+    const spans = stored.all().filter((l) => l.signal === "spans");
+    expect(spans.map((l) => l.record.name)).not.toContain(SEAL_CHECKPOINT_NAME);
+    expect(spans.filter((l) => attr(l.record, SealKey.CHECKPOINT_FINAL) !== undefined).map((l) => [seqOf(l.record), attr(l.record, SealKey.CHECKPOINT_FINAL)!.boolValue])).toEqual([
+      [7, false],
+      [14, true],
+    ]);
+  });
+
+  it("a deleted checkpoint (its attributes removed from the span carrying it) shows at the next span", async () => {
+    for (const publicKeyGiven of [true, false]) {
+      const stored = new StoredLines(original);
+      take(stored.at(run.spanChain, 7).record);
+      const report = await verifyFiles([writeTemp(dir, `deleted-${publicKeyGiven}.jsonl`, stored.text())], publicKeyGiven ? { publicKey } : {});
+      expect(verdict(report, run.spanChain)).toEqual(["checkpoint_removed", 8]);
+      expect(chainOf(report, run.spanChain).error).toMatch(/seq 8 counts 1 checkpoint before it, but the records before it carry 0: a checkpoint was removed or moved/);
+    }
+  });
+
+  it("a moved checkpoint: the count of the span after its old place, and its signature, give it away", async () => {
+    const report = await tamper((stored) => {
+      const taken = take(stored.at(run.spanChain, 7).record);
+      stored.at(run.spanChain, 10).record.attributes.push(...taken);
+    });
+    expect(verdict(report, run.spanChain)).toEqual(["checkpoint_removed", 8]);
+    const kinds = chainOf(report, run.spanChain).problems.map((p) => [p.kind, p.record.seq]);
+    expect(kinds).toContainEqual(["bad_signature", 10]);
+    expect(kinds).toContainEqual(["checkpoint_added", 11]);
+  });
+
+  it("a chain cut after a non-final checkpoint: a lost tail after that record", async () => {
+    const report = await tamper((stored) => {
+      for (const located of stored.chain(run.spanChain).filter((l) => seqOf(l.record) > 7)) stored.remove(located);
+    });
+    expect(verdict(report, run.spanChain)).toEqual(["truncated", 8]);
+    expect(chainOf(report, run.spanChain).error).toBe("no final checkpoint: the chain ends at seq 7 (its tail was cut off, or its process did not shut down cleanly)");
+  });
+
+  it("the final checkpoint stripped from the last span, or turned non-final: a lost tail, or a bad signature", async () => {
+    const stripped = await tamper((stored) => void take(stored.at(run.spanChain, 14).record));
+    expect(verdict(stripped, run.spanChain)).toEqual(["truncated", 15]);
+    const flipped = await tamper((stored) => setAttr(stored.at(run.spanChain, 14).record, SealKey.CHECKPOINT_FINAL, { boolValue: false }));
+    expect(chainOf(flipped, run.spanChain).problems.map((p) => p.kind)).toEqual(["bad_signature", "truncated"]);
+  });
+
+  it("the form version removed: the record no longer matches its hash", async () => {
+    const report = await tamper((stored) => {
+      const record = stored.at(run.spanChain, 3).record;
+      record.attributes = record.attributes.filter((a: { key: string }) => a.key !== SealKey.VERSION);
+    });
+    expect(verdict(report, run.spanChain)[0]).toBe("modified");
   });
 });
 
@@ -338,16 +422,16 @@ describe("loss in export", () => {
         for (let i = 0; i < 4; i++) p.tracer.startSpan(`${label}-${i}`).end();
         await p.tracerProvider.forceFlush().catch(() => undefined);
       };
-      await burst("first"); // seq 0..3 and a flush checkpoint, seq 4
+      await burst("first"); // seq 0..3, the flush's checkpoint on seq 3
       receiver.failNext(1, 400); // not retried: the batch is dropped
-      await burst("dropped"); // seq 5..9
-      await burst("third"); // seq 10..14
-      await p.shutdown(); // final checkpoint, seq 15
-      expect(receiver.requests.map((r) => r.status)).toEqual([200, 400, 200, 200]);
+      await burst("dropped"); // seq 4..7
+      await burst("third"); // seq 8..11
+      await p.shutdown(); // nothing held back any more: no further export
+      expect(receiver.requests.map((r) => r.status)).toEqual([200, 400, 200]);
       const report = await verifyFiles([writeTemp(dir, "lossy.jsonl", acceptedAsJsonLines(receiver.requests))]);
       const chain = report.chains[0]!;
-      expect([chain.problem, chain.broken_at?.seq, chain.missing, chain.complete, chain.records_verified]).toEqual(["gap", 5, 5, false, 11]);
-      expect(chain.error).toBe("5 records missing (seq 5..9): lost in export (a dropped batch) or removed");
+      expect([chain.problem, chain.broken_at?.seq, chain.missing, chain.complete, chain.records_verified]).toEqual(["gap", 4, 4, false, 8]);
+      expect(chain.error).toBe("4 records missing (seq 4..7): lost in export (a dropped batch) or removed");
     } finally {
       await receiver.close();
     }

@@ -80,13 +80,14 @@ describe("seal test vectors", () => {
     }
   });
 
-  it("the SDK objects these records are give the same bytes at sealing time", () => {
-    for (const v of records) {
+  it("the SDK objects these records are give the same bytes at sealing time, but for the form's version (sealing writes v2)", () => {
+    // These vectors are of form v1; a v1 checkpoint span (its flag and key id hashed) has no v2 counterpart.
+    for (const v of records.filter((r) => !(r.signal === "spans" && r.signature))) {
       const { resource, scope, record } = only(v.input);
       const sdkResource = resourceFromAttributes(toAttributes(resource.attributes));
       const canonical =
         v.signal === "spans" ? canonicalSpan(toSpan(record, sdkResource, scope)) : canonicalLogRecord(toLogRecord(record, sdkResource, scope));
-      expect(canonical).toBe(v.canonical);
+      expect(canonical).toBe(v.canonical.replace('"form":"span/1"', '"form":"span/2"').replace('"form":"log/1"', '"form":"log/2"'));
     }
   });
 });

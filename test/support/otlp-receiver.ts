@@ -16,7 +16,7 @@ import * as zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import protobuf from "protobufjs";
-import { SEAL_CHECKPOINT_NAME } from "../../src/dialects/keys.js";
+import { SEAL_CHECKPOINT_NAME, SealKey } from "../../src/dialects/keys.js";
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -96,10 +96,14 @@ export interface OtlpReceiver {
   readonly grpcUrl: string;
   readonly httpPort: number;
   readonly grpcPort: number;
-  /** Spans and log records, without the seal's checkpoint records (those are in `checkpoints`). */
+  /** Spans and log records, without the seal's checkpoint log records (those are in `checkpoints`); every span. */
   readonly spans: ReceivedSpan[];
   readonly logs: ReceivedLog[];
-  /** The seal's checkpoint spans and log records, kept apart so counts of the agent's own records stay exact. */
+  /**
+   * The seal's checkpoints: the spans that carry one (they are agent spans, in `spans` too — a
+   * checkpoint is never a span of its own) and the checkpoint log records (kept apart from `logs`,
+   * so counts of the agent's own records stay exact).
+   */
   readonly checkpoints: { spans: ReceivedSpan[]; logs: ReceivedLog[] };
   /** Every export request received, including the ones answered with a programmed failure. */
   readonly requests: ReceivedRequest[];
@@ -482,7 +486,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   }
 
   function ingest(signal: "traces" | "logs", decoded: unknown): void {
-    if (signal === "traces") for (const span of normaliseTraces(decoded)) (span.name === SEAL_CHECKPOINT_NAME ? checkpoints.spans : spans).push(span);
+    if (signal === "traces") {
+      for (const span of normaliseTraces(decoded)) {
+        spans.push(span);
+        if (span.attributes[SealKey.CHECKPOINT_FINAL] !== undefined) checkpoints.spans.push(span);
+      }
+    }
     else for (const log of normaliseLogs(decoded)) (log.eventName === SEAL_CHECKPOINT_NAME ? checkpoints.logs : logs).push(log);
   }
 

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { readOtlpJsonLines } from "./otlp-file.js";
 import type { OtlpRecords } from "./otlp-file.js";
 import { ROOT } from "./peers.js";
-import { SEAL_CHECKPOINT_NAME } from "../../../src/dialects/keys.js";
+import { SEAL_CHECKPOINT_NAME, SealKey } from "../../../src/dialects/keys.js";
 
 export interface DemoRun extends OtlpRecords {
   stdout: string;
@@ -16,7 +16,7 @@ export interface DemoRun extends OtlpRecords {
   ended: Date;
   /** The one trace of the run. */
   traceId: string;
-  /** The seal's checkpoint records (kept apart from the demo's own spans and logs). */
+  /** The seal's checkpoints: the demo spans carrying one (also in `spans`), and the checkpoint log records (kept apart from `logs`). */
   checkpoints: OtlpRecords;
 }
 
@@ -35,8 +35,10 @@ export async function runDemo(dir: string, env: Record<string, string>): Promise
   });
   const ended = new Date();
   const all = readOtlpJsonLines(file);
-  const records: OtlpRecords = { spans: all.spans.filter((s) => s.name !== SEAL_CHECKPOINT_NAME), logs: all.logs.filter((l) => l.eventName !== SEAL_CHECKPOINT_NAME) };
-  const checkpoints: OtlpRecords = { spans: all.spans.filter((s) => s.name === SEAL_CHECKPOINT_NAME), logs: all.logs.filter((l) => l.eventName === SEAL_CHECKPOINT_NAME) };
+  // A checkpoint is never a span of its own: the span chain's ride on the demo's spans.
+  if (all.spans.some((s) => s.name === SEAL_CHECKPOINT_NAME)) throw new Error(`the demo recorded a span named ${SEAL_CHECKPOINT_NAME}`);
+  const records: OtlpRecords = { spans: all.spans, logs: all.logs.filter((l) => l.eventName !== SEAL_CHECKPOINT_NAME) };
+  const checkpoints: OtlpRecords = { spans: all.spans.filter((s) => s.attributes[SealKey.CHECKPOINT_FINAL] !== undefined), logs: all.logs.filter((l) => l.eventName === SEAL_CHECKPOINT_NAME) };
   const traceIds = [...new Set(records.spans.map((s) => s.traceId))];
   if (records.spans.length !== DEMO_SPANS.length || traceIds.length !== 1) {
     throw new Error(`the demo recorded ${records.spans.length} span(s) in ${traceIds.length} trace(s), expected ${DEMO_SPANS.length} in one:\n${stdout}`);

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { freePorts } from "./ports.js";
 import { startProgram } from "./program.js";
 import type { Program } from "./program.js";
-import { SEAL_CHECKPOINT_NAME } from "../../../src/dialects/keys.js";
 
 /** A span as `GET /v1/projects/{name}/spans` returns it. */
 export interface PhoenixSpan {
@@ -54,8 +53,7 @@ export async function phoenixSpans(url: string, project: string): Promise<Phoeni
     if (response.status === 404) return [];
     if (!response.ok) throw new Error(`Phoenix answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
     const page = (await response.json()) as { data: PhoenixSpan[]; next_cursor: string | null };
-    // The seal's checkpoint spans land in the project too; the tests compare the agent's own spans.
-    spans.push(...page.data.filter((span) => span.name !== SEAL_CHECKPOINT_NAME));
+    spans.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor);
   return spans;

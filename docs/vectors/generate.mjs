@@ -1,11 +1,11 @@
-// Writes docs/vectors/seal-vectors.json: sealed OTLP JSON records with their canonical bytes,
+// Writes docs/vectors/seal-vectors.json (canonical form v1; the v2 vectors are in test/seal/vectors-v2.test.ts): sealed OTLP JSON records with their canonical bytes,
 // SHA-256 hashes and Ed25519 checkpoint signatures, for a second implementation to check itself
 // against. Everything is fixed (ids, times, chain id, a published test key), so the output is the
 // same on every run. Run from the repository root: npm run build && node docs/vectors/generate.mjs
 import { createPublicKey } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { GENESIS, sha256Hex } from "../../dist/esm/seal/chain.js";
-import { CHECKPOINT_SIGNATURE_CONTEXT, signCheckpoint } from "../../dist/esm/seal/checkpoint.js";
+import { CHECKPOINT_SIGNATURE_CONTEXT_V1, signCheckpoint } from "../../dist/esm/seal/checkpoint.js";
 import { loadSigningKey } from "../../dist/esm/seal/keys.js";
 import { otlpLogCanonical, otlpResourceText, otlpScopeText, otlpSpanCanonical } from "../../dist/esm/seal/otlp-canonical.js";
 
@@ -117,7 +117,7 @@ function seal(items, chain, signal) {
     record.attributes.push({ key: "envpod.seal.hash", value: s(hash) });
     let signature;
     if (checkpoint) {
-      signature = { message: CHECKPOINT_SIGNATURE_CONTEXT + hash, base64: signCheckpoint(key, hash) };
+      signature = { message: CHECKPOINT_SIGNATURE_CONTEXT_V1 + hash, base64: signCheckpoint(key, { hash, version: 1 }) };
       record.attributes.push({ key: "envpod.seal.signature", value: s(signature.base64) });
     }
     prev = hash;
@@ -131,7 +131,7 @@ function seal(items, chain, signal) {
 const vectors = {
   description: "Test vectors of agent-coat's hash-chain seal: docs/canonical-form.md defines the form. For each record: hash = SHA-256(UTF-8(canonical)); canonical is computed from `input` (an OTLP JSON export request, Collector spelling) leaving out the record's envpod.seal.hash and envpod.seal.signature; checkpoints carry an Ed25519 signature over `signature.message`. Each chain starts from `genesis` and links by envpod.seal.prev.",
   genesis: GENESIS,
-  signature_context: CHECKPOINT_SIGNATURE_CONTEXT,
+  signature_context: CHECKPOINT_SIGNATURE_CONTEXT_V1,
   test_key: { warning: "published test key: never sign anything real with it", private_pkcs8_pem: PRIVATE_KEY, public_spki_pem: PUBLIC_KEY, key_id: key.keyId },
   records: [...seal(spans, SPAN_CHAIN, "spans"), ...seal(logs, LOG_CHAIN, "logs")],
 };

@@ -12,11 +12,13 @@ interface Stoppable {
  * sdk.shutdown()` must not throw because a collector was down.
  */
 export async function inOrder(method: "forceFlush" | "shutdown", stages: readonly Stoppable[], after: readonly Stoppable[]): Promise<void> {
-  report(method, await Promise.allSettled(stages.map((stage) => stage[method]())));
-  report(method, await Promise.allSettled(after.map((processor) => processor[method]())));
+  await settleAll(method, stages);
+  await settleAll(method, after);
 }
 
-function report(method: string, results: PromiseSettledResult<void>[]): void {
+/** Flushes or shuts down every processor at once; resolves when all have settled, reporting failures. */
+export async function settleAll(method: "forceFlush" | "shutdown", processors: readonly Stoppable[]): Promise<void> {
+  const results = await Promise.allSettled(processors.map((processor) => processor[method]()));
   for (const result of results) {
     if (result.status === "rejected") warnOnce(`${method} failed`, `${method}() of an export processor failed (${describe(result.reason)}); what it could not deliver is counted by its exporter`);
   }

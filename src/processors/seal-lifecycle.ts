@@ -1,4 +1,5 @@
 import type { Sealer } from "../seal/sealer.js";
+import { settleAll } from "./in-order.js";
 
 /** What a seal processor needs of the processors it hands records to. */
 interface NextProcessor {
@@ -9,11 +10,11 @@ interface NextProcessor {
 /** A seal processor's forceFlush(): a checkpoint first, so it is exported with the rest. */
 export async function flushSealed(sealer: Sealer, next: readonly NextProcessor[]): Promise<void> {
   sealer.checkpoint(false);
-  await Promise.all(next.map((processor) => processor.forceFlush()));
+  await settleAll("forceFlush", next);
 }
 
 /** A seal processor's shutdown(): the final checkpoint, then the processors after it stop. */
 export async function shutdownSealed(sealer: Sealer, next: readonly NextProcessor[]): Promise<void> {
   sealer.finish();
-  await Promise.all(next.map((processor) => processor.shutdown()));
+  await settleAll("shutdown", next);
 }

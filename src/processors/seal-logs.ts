@@ -1,7 +1,7 @@
 import type { Context } from "@opentelemetry/api";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
-import type { LogRecordProcessor, SdkLogRecord } from "@opentelemetry/sdk-logs";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalLogRecord } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
@@ -38,7 +38,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
     return this.sealer.chain.id;
   }
 
-  onEmit(record: SdkLogRecord, context?: Context): void {
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
     // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
     if (this.sealer.isClosed) return;
     try {
@@ -68,7 +68,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
     this.forward(record, ROOT_CONTEXT);
   }
 
-  private forward(record: SdkLogRecord, context: Context | undefined): void {
+  private forward(record: ReadWriteLogRecord, context: Context | undefined): void {
     for (const processor of this.next) {
       try {
         processor.onEmit(record, context);

@@ -1,6 +1,7 @@
 import type { Attributes, Context } from "@opentelemetry/api";
 import { TraceFlags } from "@opentelemetry/api";
-import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
+import { settleAll } from "./in-order.js";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalSpan } from "../seal/canonical-sdk.js";
 import { CheckpointCarrier } from "../seal/checkpoint-records.js";
@@ -114,7 +115,7 @@ export class SealSpanProcessor implements SpanProcessor {
 
   async forceFlush(): Promise<void> {
     this.release();
-    await Promise.all(this.next.map((processor) => processor.forceFlush()));
+    await settleAll("forceFlush", this.next);
   }
 
   async shutdown(): Promise<void> {
@@ -124,7 +125,7 @@ export class SealSpanProcessor implements SpanProcessor {
       clearTimeout(this.holdTimer);
       this.holdTimer = undefined;
     }
-    await Promise.all(this.next.map((processor) => processor.shutdown()));
+    await settleAll("shutdown", this.next);
   }
 
   /** Hands the held span on with a final checkpoint: everything sealed so far is then on its way to export. */

@@ -6,13 +6,13 @@
  * which is exactly when the final checkpoint is due).
  */
 import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from "@opentelemetry/api";
-import type { AnyValue, LogAttributes, LogBody } from "@opentelemetry/api-logs";
-import { SeverityNumber } from "@opentelemetry/api-logs";
+import type { AnyValue, AnyValueMap } from "../runtime/log-api.js";
+import { Severity } from "../runtime/log-api.js";
 import type { InstrumentationScope } from "@opentelemetry/core";
 import { millisToHrTime } from "@opentelemetry/core";
 import type { Resource } from "@opentelemetry/resources";
-import type { SdkLogRecord } from "@opentelemetry/sdk-logs";
-import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace-base";
+import type { ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 import { SEAL_CHECKPOINT_NAME } from "../dialects/keys.js";
 import { VERSION } from "../runtime/version.js";
 
@@ -70,15 +70,15 @@ export class CheckpointCarrier implements ReadableSpan {
 }
 
 /** A checkpoint as a log record (event name envpod.seal.checkpoint, no body). */
-export class CheckpointLogRecord implements SdkLogRecord {
+export class CheckpointLogRecord implements ReadWriteLogRecord {
   hrTime: HrTime;
   hrTimeObserved: HrTime;
   spanContext?: SpanContext;
-  severityNumber?: SeverityNumber = SeverityNumber.INFO;
+  severityNumber?: number = Severity.INFO;
   severityText?: string = "INFO";
-  body?: LogBody;
+  body?: AnyValue;
   eventName?: string = SEAL_CHECKPOINT_NAME;
-  readonly attributes: LogAttributes = {};
+  readonly attributes: AnyValueMap = {};
   readonly droppedAttributesCount = 0;
   readonly instrumentationScope = SEAL_SCOPE;
 
@@ -91,12 +91,12 @@ export class CheckpointLogRecord implements SdkLogRecord {
     return this;
   }
 
-  setAttributes(attributes: LogAttributes): this {
+  setAttributes(attributes: AnyValueMap): this {
     Object.assign(this.attributes, attributes);
     return this;
   }
 
-  setBody(body: LogBody): this {
+  setBody(body: AnyValue): this {
     this.body = body;
     return this;
   }
@@ -106,7 +106,7 @@ export class CheckpointLogRecord implements SdkLogRecord {
     return this;
   }
 
-  setSeverityNumber(severityNumber: SeverityNumber): this {
+  setSeverityNumber(severityNumber: number): this {
     this.severityNumber = severityNumber;
     return this;
   }

@@ -165,7 +165,8 @@ export class Limiter {
 }
 
 function tail(text: string, lines = 25): string {
-  const all = text.trimEnd().split("\n");
+  // npm's own pointers to its log files, and its blank "npm error" lines, say nothing here.
+  const all = text.trimEnd().split("\n").filter((l) => !/^npm error\s*$|complete log of this run|For a full report see|_logs\/.*\.(log|txt)$/.test(l.trim()));
   return all.slice(-lines).join("\n");
 }
 
@@ -358,6 +359,8 @@ export interface CellResult {
   logs?: string;
   api?: string;
   apiLogs?: string;
+  /** `npm ls --all` of the app: "ok" (exit 0) or "exit N". */
+  ls?: string;
   problems: string[];
   notes: string[];
 }
@@ -541,6 +544,7 @@ export async function runApp(app: AppPlan): Promise<AppResult> {
     installS: install.seconds,
     api: describeCopies(install.copies?.["@opentelemetry/api"]),
     apiLogs: describeCopies(install.copies?.["@opentelemetry/api-logs"]),
+    ...(install.ok ? { ls: install.lsExit === 0 ? "ok" : `exit ${install.lsExit}` } : {}),
     problems: [],
     notes: [],
   });
@@ -551,7 +555,10 @@ export async function runApp(app: AppPlan): Promise<AppResult> {
     if (!install.ok) {
       const skip = app.nodeEntry.optional === true;
       cell.status = skip ? "skip" : "fail";
-      cell.problems.push(`install failed${skip ? ` (Node ${app.node} is optional: skipped)` : ""}: ${install.error}`);
+      // npm's error in full once per app; its other cells point there.
+      const first = cells[0]!;
+      const why = first === cell ? install.error : `as ${first.id}`;
+      cell.problems.push(`install failed${skip ? ` (Node ${app.node} is optional: skipped)` : ""}: ${why}`);
       continue;
     }
     if (install.lsExit !== 0) cell.notes.push(`npm ls --all: exit ${install.lsExit}${install.lsProblems?.length ? `: ${install.lsProblems.slice(0, 4).join(" / ")}` : ""}`);
@@ -575,7 +582,7 @@ export async function runApp(app: AppPlan): Promise<AppResult> {
 // The table
 
 export function renderTable(results: CellResult[], totalS: number): string {
-  const header = ["cell", "install s", "run s", "spans", "logs", "api copies", "api-logs copies", "result"];
+  const header = ["cell", "install s", "run s", "spans", "logs", "api copies", "api-logs copies", "npm ls", "result"];
   const rows = results.map((r) => [
     r.id,
     r.installS === undefined ? "-" : r.installS.toFixed(1),
@@ -584,6 +591,7 @@ export function renderTable(results: CellResult[], totalS: number): string {
     r.logs ?? "-",
     r.api ?? "-",
     r.apiLogs ?? "-",
+    r.ls ?? "-",
     r.status === "pass" ? "pass" : r.status === "skip" ? "skip" : "FAIL",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));

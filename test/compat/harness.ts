@@ -230,6 +230,9 @@ async function fetchNode(version: string): Promise<NodeBinary> {
 
 export function packTarball(): Promise<string> {
   return once("pack", async () => {
+    // A given tarball (a release candidate, a published one) instead of packing the worktree.
+    const given = process.env.AGENT_COAT_COMPAT_TARBALL;
+    if (given) return resolve(given);
     const dest = mkdtempSync(join(tmpdir(), "agent-coat-compat-pack-"));
     const r = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: ROOT, env: cleanEnv(undefined), timeoutMs: 5 * 60_000 });
     if (r.code !== 0) throw new Error(failure("npm pack", r));
@@ -283,12 +286,48 @@ export async function installApp(app: AppPlan): Promise<InstallResult> {
   const env = cleanEnv(node.binDir);
   const r = await run("npm", ["install", "--no-audit", "--no-fund", "--save-exact", "--prefer-offline", "--cache", NPM_CACHE, tarball, ...specs], { cwd: dir, env, timeoutMs: INSTALL_TIMEOUT_MS });
   writeFileSync(join(dir, "npm-install.log"), `${r.stdout}\n${r.stderr}`);
-  const warnings = [...new Set(r.stderr.split("\n").filter((l) => /^npm warn/i.test(l) && !/install-scripts|allowScripts/.test(l)).map((l) => l.trim()))];
+  const warnings = npmWarnings(r.stderr);
   if (r.code !== 0) return { ok: false, dir, node, seconds: seconds(), error: failure(`npm install (node ${node.version})`, r), warnings };
-  const ls = await run("npm", ["ls", "--all"], { cwd: dir, env, timeoutMs: 120_000 });
-  const lsProblems = [...new Set(`${ls.stdout}\n${ls.stderr}`.split("\n").filter((l) => /invalid|missing|UNMET|extraneous|ELSPROBLEMS/i.test(l)).map((l) => l.trim()))];
-  return { ok: true, dir, node, seconds: seconds(), lsExit: ls.code, lsProblems, copies: copiesOf(join(dir, "node_modules"), COUNTED), warnings };
+  const ls = await run("npm", ["ls", "--all", "--cache", NPM_CACHE], { cwd: dir, env, timeoutMs: 120_000 });
+  return { ok: true, dir, node, seconds: seconds(), lsExit: ls.code, lsProblems: lsProblems(ls), copies: copiesOf(join(dir, "node_modules"), COUNTED), warnings };
 }
+
+/** npm's warnings, one line per warning (a multi-line EBADENGINE block becomes one), without the install-scripts notice. */
+function npmWarnings(stderr: string): string[] {
+  const out: string[] = [];
+  let code = "";
+  for (const line of stderr.split("\n")) {
+    const m = /^npm warn (\S+)\s*(.*)$/i.exec(line);
+    if (!m) {
+      code = "";
+      continue;
+    }
+    if (/install-scripts|allowScripts/.test(line)) continue;
+    const same = m[1] === code && /^(\s|[}\]])/.test(line.slice(`npm warn ${code}`.length + 1));
+    if (same && out.length > 0) out[out.length - 1] += ` ${m[2]!.trim()}`;
+    else out.push(`${m[1]} ${m[2]!.trim()}`);
+    code = m[1]!;
+  }
+  const short = (w: string) => {
+    const engine = /^EBADENGINE .*package: '([^']+)', required: \{ node: '([^']+)'/.exec(w);
+    return engine ? `EBADENGINE ${engine[1]} requires node ${engine[2]}` : w;
+  };
+  return [...new Set(out.map((w) => short(w.replace(/\s+/g, " ").trim())))];
+}
+
+/** `npm ls` problems, short: npm's own summary lines ("invalid: pkg@v path"), then the unmet ranges and who asks for them. */
+function lsProblems(ls: RunResult): string[] {
+  const summary = ls.stderr.split("\n").filter((l) => /^npm error (invalid|missing|extraneous|peer)/i.test(l)).map((l) => l.replace(/^npm error /, "").replace(`${CACHE}/apps/`, ""));
+  const wanted = new Set<string>();
+  for (const line of ls.stdout.split("\n")) {
+    const m = /(\S+@\S+) (?:deduped )?(invalid|UNMET[^:]*):? (.*)$/.exec(line);
+    if (!m) continue;
+    for (const part of m[3]!.split(/, (?=")/)) wanted.add(`${m[1]} ${part.replace(/node_modules\//g, "")}`);
+  }
+  const reasons = [...wanted];
+  return [...new Set(summary), ...reasons.slice(0, 3), ...(reasons.length > 3 ? [`+${reasons.length - 3} more unmet ranges`] : [])];
+}
+
 
 /** Every installed copy of the named packages, found by walking node_modules (nested ones too). */
 export function copiesOf(nodeModules: string, names: string[]): Record<string, Copy[]> {
@@ -561,8 +600,11 @@ export async function runApp(app: AppPlan): Promise<AppResult> {
       cell.problems.push(`install failed${skip ? ` (Node ${app.node} is optional: skipped)` : ""}: ${why}`);
       continue;
     }
-    if (install.lsExit !== 0) cell.notes.push(`npm ls --all: exit ${install.lsExit}${install.lsProblems?.length ? `: ${install.lsProblems.slice(0, 4).join(" / ")}` : ""}`);
-    if (install.warnings?.length) cell.notes.push(`npm warnings: ${install.warnings.slice(0, 4).join(" / ")}${install.warnings.length > 4 ? ` (+${install.warnings.length - 4})` : ""}`);
+    if (cells.length === 1) {
+      // The app's own notes (npm ls, npm's warnings) once, under its first cell.
+      if (install.lsExit !== 0) cell.notes.push(`npm ls --all: exit ${install.lsExit}${install.lsProblems?.length ? `: ${install.lsProblems.join(" / ")}` : ""}`);
+      if (install.warnings?.length) cell.notes.push(`npm warnings: ${install.warnings.slice(0, 6).join(" / ")}${install.warnings.length > 6 ? ` (+${install.warnings.length - 6})` : ""}`);
+    }
     if (style === "typecheck") {
       const t = await typecheck(app, install);
       cell.runS = t.runS;

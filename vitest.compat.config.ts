@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["test/compat/**/*.compat.ts"],
     pool: "forks",
+    reporters: ["default", "./test/compat/table-reporter.ts"],
     // Every cell is a test that waits for its app; the harness limits the real parallelism.
     maxConcurrency: 100,
     testTimeout: 60 * 60_000,

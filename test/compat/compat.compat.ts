@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
+import { LAST_RUN } from "./cache.js";
 import { CACHE, Limiter, cellIds, loadCells, planApps, renderTable, runApp, type AppResult, type CellResult } from "./harness.js";
 
 const started = Date.now();
@@ -29,8 +30,8 @@ afterAll(async () => {
   const all: CellResult[] = [];
   for (const app of apps) all.push(...(await results.get(app.id)!).cells);
   const table = renderTable(all, (Date.now() - started) / 1000);
+  // table-reporter.ts prints it after vitest's summary.
   mkdirSync(CACHE, { recursive: true });
-  writeFileSync(join(CACHE, "last-run.txt"), `${table}\n`);
   writeFileSync(join(CACHE, "last-run.json"), `${JSON.stringify(all, null, 2)}\n`);
-  process.stdout.write(`\n${table}\n\n(also in ${join(CACHE, "last-run.txt")})\n`);
+  writeFileSync(LAST_RUN, `${table}\n`);
 });

@@ -8,14 +8,15 @@
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
+import { CACHE } from "./cache.js";
 import { acceptedAsJsonLines } from "../seal/support/wire.js";
 
+export { CACHE };
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const COMPAT_DIR = resolve(import.meta.dirname);
-export const CACHE = resolve(process.env.AGENT_COAT_COMPAT_CACHE ?? join(homedir(), ".cache", "agent-coat-compat"));
 export const NPM_CACHE = join(CACHE, "npm");
 /** The secret every scenario hands to its calls (scenarios/common.mjs); it must never reach the wire. */
 export const SECRET = "sk-live-1234567890abcdefghij";
@@ -269,15 +270,16 @@ export const COUNTED = ["@opentelemetry/api", "@opentelemetry/api-logs"];
 
 export async function installApp(app: AppPlan): Promise<InstallResult> {
   const dir = join(CACHE, "apps", app.id);
-  const started = Date.now();
-  const seconds = () => (Date.now() - started) / 1000;
   let node: NodeBinary;
   try {
     node = await nodeBinary(app.nodeEntry);
   } catch (error) {
-    return { ok: false, dir, seconds: seconds(), error: `Node ${app.nodeEntry.version}: ${String((error as Error).message ?? error)}`, nodeUnavailable: true };
+    return { ok: false, dir, seconds: 0, error: `Node ${app.nodeEntry.version}: ${String((error as Error).message ?? error)}`, nodeUnavailable: true };
   }
   const tarball = await packTarball();
+  // The install's own time: npm install and npm ls, not the Node download or the pack.
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "compat-app", version: "0.0.0", private: true, type: "module" }, null, 2)}\n`);

@@ -330,7 +330,6 @@ function lsProblems(ls: RunResult): string[] {
   return [...new Set(summary), ...reasons.slice(0, 3), ...(reasons.length > 3 ? [`+${reasons.length - 3} more unmet ranges`] : [])];
 }
 
-
 /** Every installed copy of the named packages, found by walking node_modules (nested ones too). */
 export function copiesOf(nodeModules: string, names: string[]): Record<string, Copy[]> {
   const out: Record<string, Copy[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -423,7 +422,7 @@ interface Expected {
   logTotal: number;
 }
 
-function expectedOf(report: ScenarioReport, withForeign: boolean): Expected {
+function expectedOf(report: ScenarioReport): Expected {
   const spans = new Map<string, number>();
   const logs = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
@@ -435,7 +434,7 @@ function expectedOf(report: ScenarioReport, withForeign: boolean): Expected {
     }
   }
   for (const s of report.userSpans ?? []) add(spans, s.name);
-  if (withForeign) for (const f of report.foreignSpans ?? []) add(spans, f.name, f.count);
+  for (const f of report.foreignSpans ?? []) add(spans, f.name, f.count);
   const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return { spans, logs, spanTotal: sum(spans), logTotal: sum(logs) + (report.userLogs?.length ?? 0) };
 }
@@ -515,12 +514,12 @@ export async function runStyle(app: AppPlan, install: InstallResult, style: stri
     if (stderrLines.length > 0) notes.push(`stderr: ${stderrLines.slice(0, 3).join(" / ").slice(0, 400)}${stderrLines.length > 3 ? ` (+${stderrLines.length - 3} lines)` : ""}`);
     if (report.global !== undefined) notes.push(`register().global = ${report.global}`);
 
-    const expected = expectedOf(report, true);
+    const expected = expectedOf(report);
     spans = `${receiver.spans.length}/${expected.spanTotal}`;
     logs = `${receiver.logs.length}/${expected.logTotal}`;
     if (receiver.checkpoints.spans.length + receiver.checkpoints.logs.length > 0) notes.push(`checkpoints: ${receiver.checkpoints.spans.length} spans, ${receiver.checkpoints.logs.length} log records (not counted)`);
     checkReceiver("receiver", receiver, report, expected, problems, notes);
-    if (report.userExporters) checkReceiver("user's exporters", userReceiver, { ...report, foreignUnscrubbed: false }, expectedOf(report, true), problems, notes);
+    if (report.userExporters) checkReceiver("user's exporters", userReceiver, { ...report, foreignUnscrubbed: false }, expectedOf(report), problems, notes);
 
     // The tarball's own `coat verify` on the wire, written as OTLP JSON lines (the Collector file exporter's format).
     const wire = join(install.dir, `${style}.wire.jsonl`);

@@ -7,8 +7,7 @@
  * packages of cells.json, and npm resolves the rest.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { startOtlpReceiver, type OtlpReceiver } from "../support/otlp-receiver.js";
 import { CACHE } from "./cache.js";
@@ -234,7 +233,10 @@ export function packTarball(): Promise<string> {
     // A given tarball (a release candidate, a published one) instead of packing the worktree.
     const given = process.env.AGENT_COAT_COMPAT_TARBALL;
     if (given) return resolve(given);
-    const dest = mkdtempSync(join(tmpdir(), "agent-coat-compat-pack-"));
+    // Under the cache, replaced each run: the apps' package.json files point at it.
+    const dest = join(CACHE, "pack");
+    rmSync(dest, { recursive: true, force: true });
+    mkdirSync(dest, { recursive: true });
     const r = await run("npm", ["pack", "--json", "--pack-destination", dest], { cwd: ROOT, env: cleanEnv(undefined), timeoutMs: 5 * 60_000 });
     if (r.code !== 0) throw new Error(failure("npm pack", r));
     const json = r.stdout.slice(r.stdout.indexOf("\n[") + 1 || r.stdout.indexOf("["));

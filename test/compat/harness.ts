@@ -534,6 +534,7 @@ export async function runStyle(app: AppPlan, install: InstallResult, style: stri
     if (v.code !== 0 || !verdict.startsWith("ok")) problems.push(`coat verify: exit ${v.code}: ${tail(v.stdout || v.stderr, 8).replaceAll("\n", " / ")}`);
     else if (chains < wantChains) problems.push(`coat verify: ${verdict} (at least ${wantChains} chains expected: spans${wantChains > 1 ? " and logs" : ""})`);
     else notes.push(`coat verify: ${verdict}`);
+    if (r.ms + v.ms > 15_000) notes.push(`slow: scenario ${(r.ms / 1000).toFixed(1)} s, coat verify ${(v.ms / 1000).toFixed(1)} s`);
   } catch (error) {
     problems.push(`harness: ${String((error as Error).stack ?? error)}`);
   } finally {

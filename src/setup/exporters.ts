@@ -2,7 +2,8 @@ import type { ExportResult } from "@opentelemetry/core";
 import { ExportResultCode } from "@opentelemetry/core";
 import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from "@opentelemetry/otlp-exporter-base/node-http";
-import { JsonLogsSerializer, JsonTraceSerializer, LogsExporterMetricsHelper, TraceExporterMetricsHelper } from "@opentelemetry/otlp-transformer";
+import * as transformer from "@opentelemetry/otlp-transformer";
+import { JsonLogsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { logsProtobufSerializer } from "../export/logs-serializer.js";
@@ -11,6 +12,10 @@ import type { OtlpProtocol } from "./env.js";
 
 // Named at the package root on the 2.x line, only under /node-http on the 3.x line: derived, so both type-check.
 type OTLPExporterNodeConfigBase = Parameters<typeof convertLegacyHttpOptions>[0];
+
+// The exporters' self-observability helpers came with 0.223; 0.220 (which @arizeai/phoenix-otel 2.1
+// pins) has none, and its delegate takes the options and the serializer only.
+const { TraceExporterMetricsHelper, LogsExporterMetricsHelper } = transformer as Partial<typeof transformer> as typeof transformer;
 
 /** What an OTLP exporter is given; unset fields are read from OTEL_EXPORTER_OTLP_* by the exporter. */
 export interface OtlpTarget {

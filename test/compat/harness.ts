@@ -388,6 +388,8 @@ interface ScenarioReport {
   foreignUnscrubbed?: boolean;
   userExporters?: boolean;
   global?: boolean;
+  /** Resource attributes every record must carry (resource detection from OTEL_RESOURCE_ATTRIBUTES). */
+  resource?: Record<string, string>;
 }
 
 export interface CellResult {
@@ -443,6 +445,10 @@ function expectedOf(report: ScenarioReport): Expected {
 
 /** What one receiver got, against what the scenario says it did. */
 function checkReceiver(where: string, receiver: OtlpReceiver, report: ScenarioReport, expected: Expected, problems: string[], notes: string[]): void {
+  for (const [key, value] of Object.entries(report.resource ?? {})) {
+    const wrong = [...receiver.spans, ...receiver.logs].filter((r) => r.resource[key] !== value).length;
+    if (wrong > 0) problems.push(`${where}: ${wrong} record(s) without resource ${key}=${value}`);
+  }
   const spanNames = count(receiver.spans, (s) => s.name);
   for (const [name, n] of expected.spans) {
     const got = spanNames.get(name) ?? 0;

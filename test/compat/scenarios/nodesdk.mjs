@@ -5,10 +5,11 @@ import { trace } from "@opentelemetry/api";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { logsApiOfLine, makeCalls, options, report, userLog, userSpan } from "./common.mjs";
 
+process.env.OTEL_RESOURCE_ATTRIBUTES = "team=agents";
 const sdk = new NodeSDK({ serviceName: "compat", spanProcessors: coatSpanProcessors(options), logRecordProcessors: coatLogProcessors(options) });
 sdk.start();
 const calls = await makeCalls(coat, Op)();
 const span = userSpan(trace);
 const log = userLog(await logsApiOfLine());
 await sdk.shutdown();
-report("nodesdk", { calls, userSpans: [span], userLogs: [log] });
+report("nodesdk", { calls, userSpans: [span], userLogs: [log], resource: { "service.name": "compat", team: "agents" } });

@@ -6,7 +6,7 @@ import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
 import { LOG_FORM, LOG_FORM_V1, SPAN_FORM, SPAN_FORM_V1 } from "./canonical-sdk.js";
 import { compareUtf16 } from "./canonical-values.js";
-import { jsonText } from "./canonical-text.js";
+import { Pieces, jsonText, writeJson } from "./canonical-text.js";
 import type { Json } from "./otlp-values.js";
 import {
   MalformedRecord,
@@ -19,9 +19,10 @@ import {
   field,
   idTextOf,
   int64Text,
-  otlpAnyValueText,
   otlpKeyValuesText,
   stringOf,
+  writeAnyValue,
+  writeKeyValues,
 } from "./otlp-values.js";
 import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
 
@@ -90,50 +91,58 @@ export function otlpScopeText(scope: unknown): string {
   return `{"name":${jsonText(stringOf(field(s, "name"), "scope name"))},"version":${jsonText(stringOf(field(s, "version"), "scope version"))}}`;
 }
 
+/** The pieces of the record being read, joined once (reused: a record is read at a time). */
+const pieces = new Pieces();
+
 export function otlpSpanCanonical(span: Json, resource: string | ResourceTexts, scopeText: string): CanonicalRecord {
   const seal: SealFields = {};
   const v2 = isV2(span);
   const status = asObject(field(span, "status")) ?? {};
-  const canonical =
-    `{"attributes":${recordAttributesText(span, seal, v2 ? isUnhashedSpanKeyV2 : isUnhashedSealKey, v2)}` +
-    `,"endTimeUnixNano":"${int64Text(field(span, "endTimeUnixNano", "end_time_unix_nano"), "endTimeUnixNano")}"` +
-    `,"events":${eventsText(asList(field(span, "events")), v2)}` +
-    `,"form":"${v2 ? SPAN_FORM : SPAN_FORM_V1}"` +
-    `,"kind":${enumOf(field(span, "kind"), SPAN_KINDS, "kind")}` +
-    `,"links":${linksText(asList(field(span, "links")), v2)}` +
-    `,"name":${jsonText(stringOf(field(span, "name"), "name"))}` +
-    `,"parentSpanId":${idTextOf(field(span, "parentSpanId", "parent_span_id"), 8, "parentSpanId")}` +
-    `,"resource":${resourceTextOf(resource, v2)}` +
-    `,"scope":${scopeText}` +
-    `,"spanId":${idTextOf(field(span, "spanId", "span_id"), 8, "spanId")}` +
-    `,"startTimeUnixNano":"${int64Text(field(span, "startTimeUnixNano", "start_time_unix_nano"), "startTimeUnixNano")}"` +
-    `,"status":{"code":${enumOf(field(status, "code"), STATUS_CODES, "status code")},"message":${jsonText(stringOf(field(status, "message"), "status message"))}}` +
-    `,"traceId":${idTextOf(field(span, "traceId", "trace_id"), 16, "traceId")}}`;
-  return { canonical, seal };
+  const p = pieces;
+  p.clear();
+  p.push('{"attributes":');
+  writeRecordAttributes(p, span, seal, v2 ? isUnhashedSpanKeyV2 : isUnhashedSealKey, v2);
+  p.push(',"endTimeUnixNano":"', int64Text(field(span, "endTimeUnixNano", "end_time_unix_nano"), "endTimeUnixNano"));
+  p.push('","events":', eventsText(asList(field(span, "events")), v2));
+  p.push(v2 ? `,"form":"${SPAN_FORM}","kind":` : `,"form":"${SPAN_FORM_V1}","kind":`, String(enumOf(field(span, "kind"), SPAN_KINDS, "kind")));
+  p.push(',"links":', linksText(asList(field(span, "links")), v2), ',"name":');
+  writeJson(p, stringOf(field(span, "name"), "name"));
+  p.push(',"parentSpanId":', idTextOf(field(span, "parentSpanId", "parent_span_id"), 8, "parentSpanId"));
+  p.push(',"resource":', resourceTextOf(resource, v2), ',"scope":', scopeText);
+  p.push(',"spanId":', idTextOf(field(span, "spanId", "span_id"), 8, "spanId"));
+  p.push(',"startTimeUnixNano":"', int64Text(field(span, "startTimeUnixNano", "start_time_unix_nano"), "startTimeUnixNano"));
+  p.push('","status":{"code":', String(enumOf(field(status, "code"), STATUS_CODES, "status code")), ',"message":');
+  writeJson(p, stringOf(field(status, "message"), "status message"));
+  p.push('},"traceId":', idTextOf(field(span, "traceId", "trace_id"), 16, "traceId"), "}");
+  return { canonical: p.take(), seal };
 }
 
 export function otlpLogCanonical(log: Json, resource: string | ResourceTexts, scopeText: string): CanonicalRecord {
   const seal: SealFields = {};
   const v2 = isV2(log);
-  const canonical =
-    `{"attributes":${recordAttributesText(log, seal, isUnhashedSealKey, v2)}` +
-    `,"body":${otlpAnyValueText(field(log, "body"), v2)}` +
-    `,"eventName":${jsonText(stringOf(field(log, "eventName", "event_name"), "eventName"))}` +
-    `,"form":"${v2 ? LOG_FORM : LOG_FORM_V1}"` +
-    `,"observedTimeUnixNano":"${int64Text(field(log, "observedTimeUnixNano", "observed_time_unix_nano"), "observedTimeUnixNano")}"` +
-    `,"resource":${resourceTextOf(resource, v2)}` +
-    `,"scope":${scopeText}` +
-    `,"severityNumber":${enumOf(field(log, "severityNumber", "severity_number"), SEVERITY_NUMBERS, "severityNumber")}` +
-    `,"severityText":${jsonText(stringOf(field(log, "severityText", "severity_text"), "severityText"))}` +
-    `,"spanId":${idTextOf(field(log, "spanId", "span_id"), 8, "spanId")}` +
-    `,"timeUnixNano":"${int64Text(field(log, "timeUnixNano", "time_unix_nano"), "timeUnixNano")}"` +
-    `,"traceId":${idTextOf(field(log, "traceId", "trace_id"), 16, "traceId")}}`;
-  return { canonical, seal };
+  const p = pieces;
+  p.clear();
+  p.push('{"attributes":');
+  writeRecordAttributes(p, log, seal, isUnhashedSealKey, v2);
+  p.push(',"body":');
+  writeAnyValue(p, field(log, "body"), v2);
+  p.push(',"eventName":');
+  writeJson(p, stringOf(field(log, "eventName", "event_name"), "eventName"));
+  p.push(v2 ? `,"form":"${LOG_FORM}"` : `,"form":"${LOG_FORM_V1}"`);
+  p.push(',"observedTimeUnixNano":"', int64Text(field(log, "observedTimeUnixNano", "observed_time_unix_nano"), "observedTimeUnixNano"));
+  p.push('","resource":', resourceTextOf(resource, v2), ',"scope":', scopeText);
+  p.push(',"severityNumber":', String(enumOf(field(log, "severityNumber", "severity_number"), SEVERITY_NUMBERS, "severityNumber")), ',"severityText":');
+  writeJson(p, stringOf(field(log, "severityText", "severity_text"), "severityText"));
+  p.push(',"spanId":', idTextOf(field(log, "spanId", "span_id"), 8, "spanId"));
+  p.push(',"timeUnixNano":"', int64Text(field(log, "timeUnixNano", "time_unix_nano"), "timeUnixNano"));
+  p.push('","traceId":', idTextOf(field(log, "traceId", "trace_id"), 16, "traceId"), "}");
+  return { canonical: p.take(), seal };
 }
 
 /** The record's attributes without the unhashed ones, collecting the seal attributes on the way. */
-function recordAttributesText(record: Json, seal: SealFields, unhashed: (key: string) => boolean, v2: boolean): string {
-  return otlpKeyValuesText(
+function writeRecordAttributes(parts: Pieces, record: Json, seal: SealFields, unhashed: (key: string) => boolean, v2: boolean): void {
+  writeKeyValues(
+    parts,
     asList(field(record, "attributes")),
     (key, value) => {
       const name = SEAL_FIELD[key];

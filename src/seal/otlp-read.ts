@@ -107,7 +107,10 @@ function readRecord(record: Json, signal: Signal, resourceText: ResourceTexts, s
   const problem = sealProblem(seal);
   if (problem !== undefined) return sink.malformed(typeof seal.chain === "string" ? seal.chain : undefined, label, problem);
   sink.sealed({
-    ...label,
+    signal,
+    name,
+    id: label.id,
+    location,
     chain: seal.chain as string,
     seq: Number(seal.seq),
     prev: seal.prev as string,

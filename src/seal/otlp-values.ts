@@ -6,8 +6,8 @@
  * same value before it left the process.
  */
 import { compareUtf16, isInt64, keyPrefix } from "./canonical-values.js";
-import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
-import { LONG_STRING, digestText } from "./string-digest.js";
+import { Pieces, doubleText, intText, jsonText, wellFormed, writeJson } from "./canonical-text.js";
+import { LONG_STRING, stringDigest } from "./string-digest.js";
 
 export type Json = Record<string, unknown>;
 
@@ -99,49 +99,119 @@ export const SEVERITY_NUMBERS: readonly string[] = [
 
 /** An OTLP JSON AnyValue as canonical text of form v1 or v2 (`v2`: long strings by their digest); absent or empty is `{}`. */
 export function otlpAnyValueText(value: unknown, v2 = false): string {
-  const v = asObject(value);
-  if (v === undefined) return "{}";
-  let x: unknown;
-  if ((x = field(v, "stringValue", "string_value")) !== undefined) {
-    const text = stringOf(x, "stringValue");
-    return v2 && text.length >= LONG_STRING ? digestText(text) : `{"stringValue":${jsonText(text)}}`;
-  }
-  if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
-    if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
-    return x ? '{"boolValue":true}' : '{"boolValue":false}';
-  }
-  if ((x = field(v, "intValue", "int_value")) !== undefined) {
-    // The JS SDK's JSON writes integers beyond int64 as intValue numbers; on the protobuf wire they are doubles.
-    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) return `{"doubleValue":${doubleText(x)}}`;
-    return `{"intValue":"${int64Text(x, "intValue")}"}`;
-  }
-  if ("doubleValue" in v || "double_value" in v) return `{"doubleValue":${doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue")}}`;
-  if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) {
-    return `{"bytesValue":"${Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64")}"}`;
-  }
-  if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
-    return `{"arrayValue":{"values":[${asList(asObject(x)?.values).map((item) => otlpAnyValueText(item, v2)).join(",")}]}}`;
-  }
-  if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
-    return `{"kvlistValue":{"values":${otlpKeyValuesText(asList(asObject(x)?.values), undefined, v2)}}}`;
-  }
-  return "{}";
+  const parts = new Pieces();
+  writeAnyValue(parts, value, v2);
+  return parts.take();
 }
 
 /** A KeyValue list as canonical text: sorted by key, stably (a duplicated key keeps both entries). */
 export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean, v2 = false): string {
-  const entries: { key: string; text: string }[] = [];
-  let sorted = true;
-  for (const item of list) {
-    const kv = asObject(item);
-    if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
-    const key = wellFormed(stringOf(kv.key, "attribute key"));
-    if (visit !== undefined && !visit(key, kv.value)) continue;
-    if (entries.length > 0 && compareUtf16(entries[entries.length - 1]!.key, key) > 0) sorted = false;
-    entries.push({ key, text: keyPrefix(key) + otlpAnyValueText(kv.value, v2) + "}" });
+  const parts = new Pieces();
+  writeKeyValues(parts, list, visit, v2);
+  return parts.take();
+}
+
+/**
+ * Writers of canonical text as pieces appended to `parts`, joined once per record: the pieces are
+ * mostly literals, cached key prefixes and the parsed strings themselves, so building a record's
+ * text allocates almost nothing but the joined result (concatenation made a string per piece).
+ */
+export function writeAnyValue(parts: Pieces, value: unknown, v2: boolean): void {
+  const v = asObject(value);
+  if (v === undefined) {
+    parts.push("{}");
+    return;
   }
-  if (!sorted) entries.sort((a, b) => compareUtf16(a.key, b.key));
-  let out = "[";
-  for (let i = 0; i < entries.length; i++) out += (i === 0 ? "" : ",") + entries[i]!.text;
-  return `${out}]`;
+  let x: unknown;
+  if ((x = field(v, "stringValue", "string_value")) !== undefined) {
+    const text = stringOf(x, "stringValue");
+    if (v2 && text.length >= LONG_STRING) parts.push('{"stringSha256":"', stringDigest(text), '"}');
+    else {
+      parts.push('{"stringValue":');
+      writeJson(parts, text);
+      parts.push("}");
+    }
+    return;
+  }
+  if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
+    if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
+    parts.push(x ? '{"boolValue":true}' : '{"boolValue":false}');
+    return;
+  }
+  if ((x = field(v, "intValue", "int_value")) !== undefined) {
+    // The JS SDK's JSON writes integers beyond int64 as intValue numbers; on the protobuf wire they are doubles.
+    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) parts.push('{"doubleValue":', doubleText(x), "}");
+    else parts.push('{"intValue":"', int64Text(x, "intValue"), '"}');
+    return;
+  }
+  if ("doubleValue" in v || "double_value" in v) {
+    parts.push('{"doubleValue":', doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue"), "}");
+    return;
+  }
+  if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) {
+    parts.push('{"bytesValue":"', Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64"), '"}');
+    return;
+  }
+  if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
+    const values = asList(asObject(x)?.values);
+    parts.push('{"arrayValue":{"values":[');
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0) parts.push(",");
+      writeAnyValue(parts, values[i], v2);
+    }
+    parts.push("]}}");
+    return;
+  }
+  if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
+    parts.push('{"kvlistValue":{"values":');
+    writeKeyValues(parts, asList(asObject(x)?.values), undefined, v2);
+    parts.push("}}");
+    return;
+  }
+  parts.push("{}");
+}
+
+/**
+ * Scratch lists per nesting depth of kvlists, reused from record to record: reading the file
+ * sink's output is bound by the garbage collector, and these were most of what a record allocated.
+ */
+const scratch: { keys: string[]; values: unknown[]; order: number[] }[] = [];
+let depth = 0;
+
+/** A KeyValue list, sorted by key, stably (a duplicated key keeps both entries); `visit` false leaves an entry out. */
+export function writeKeyValues(parts: Pieces, list: readonly unknown[], visit: ((key: string, value: unknown) => boolean) | undefined, v2: boolean): void {
+  const lists = (scratch[depth] ??= { keys: [], values: [], order: [] });
+  depth++;
+  try {
+    const { keys, values, order } = lists;
+    let n = 0;
+    for (let i = 0; i < list.length; i++) {
+      const kv = asObject(list[i]);
+      if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
+      const key = wellFormed(stringOf(kv.key, "attribute key"));
+      if (visit !== undefined && !visit(key, kv.value)) continue;
+      keys[n] = key;
+      values[n] = kv.value;
+      // Insertion sort (stable) as the entries come: lists are short, and often sorted already.
+      let at = n;
+      while (at > 0 && compareUtf16(keys[order[at - 1]!]!, key) > 0) {
+        order[at] = order[at - 1]!;
+        at--;
+      }
+      order[at] = n;
+      n++;
+    }
+    parts.push("[");
+    for (let i = 0; i < n; i++) {
+      if (i > 0) parts.push(",");
+      const at = order[i]!;
+      parts.push(keyPrefix(keys[at]!));
+      writeAnyValue(parts, values[at], v2);
+      parts.push("}");
+    }
+    parts.push("]");
+    for (let i = 0; i < n; i++) values[i] = undefined;
+  } finally {
+    depth--;
+  }
 }

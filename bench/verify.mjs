@@ -13,7 +13,9 @@ export async function runVerify({ quick = false, calls = quick ? 10_000 : 100_00
   const dir = mkdtempSync(join(tmpdir(), "coat-verify-bench-"));
   const file = join(dir, "coat.jsonl");
   try {
-    const telemetry = register({ serviceName: "verify-bench", capture: "redacted", file, stderr: false, env: {} });
+    // Queues big enough that generating as fast as possible drops nothing: this measures verification.
+    const env = { OTEL_BSP_MAX_QUEUE_SIZE: "200000", OTEL_BLRP_MAX_QUEUE_SIZE: "400000" };
+    const telemetry = register({ serviceName: "verify-bench", capture: "redacted", file, stderr: false, env });
     const tool = coat(Op.TOOL, searchFlights);
     for (let done = 0; done < calls; done += 100) {
       for (let i = 0; i < 100; i++) tool(args);

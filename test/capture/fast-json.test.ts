@@ -84,3 +84,15 @@ it("captureValue keeps its snapshot: the preview is the text parsed", () => {
   expect(captured.text).toBe(JSON.stringify(snapshot(value, { policy: redacted })));
   expect(captured.preview).toEqual(snapshot(value, { policy: redacted }));
 });
+
+it("the processors skip only the very text coat scrubbed, with the very scrubber", async () => {
+  const { isScrubbedBy, markScrubbed } = await import("../../src/runtime/own-marks.js");
+  const span = {};
+  const text = JSON.stringify({ q: "x" });
+  markScrubbed(span, "input", text, redacted.scrubber);
+  expect(isScrubbedBy(span, "input", text, redacted.scrubber)).toBe(true);
+  expect(isScrubbedBy(span, "input", '{"q":"sk-live-0123456789abcdef"}', redacted.scrubber)).toBe(false);
+  expect(isScrubbedBy(span, "output", text, redacted.scrubber)).toBe(false);
+  expect(isScrubbedBy(span, "input", text, withCustom.scrubber)).toBe(false);
+  expect(isScrubbedBy({}, "input", text, redacted.scrubber)).toBe(false);
+});

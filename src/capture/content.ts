@@ -1,7 +1,7 @@
 import type { ContentPolicy } from "./policy.js";
 import { scrubForCap } from "./policy.js";
-import type { JsonValue } from "./snapshot.js";
-import { snapshot, truncateString } from "./snapshot.js";
+import type { JsonValue, SnapshotLimits } from "./snapshot.js";
+import { DEFAULT_LIMITS, fastSnapshotJson, snapshot, truncateString } from "./snapshot.js";
 
 /** A captured value: the text every record carries (span attribute and envelope preview alike), rendered once. */
 export interface Captured {
@@ -21,10 +21,35 @@ export function captureValue(value: unknown, previewLength: number, errorStack: 
     const text = renderText(value, previewLength, policy);
     return { text, isJson: false, preview: text };
   }
-  const preview = snapshot(value, { maxStringLength: previewLength, errorStack, policy });
+  const limits = limitsFor(previewLength, errorStack, policy);
+  if (policy?.mode !== "hash" && policy?.mode !== "summary") {
+    const text = fastSnapshotJson(value, limits);
+    if (text !== undefined) return new JsonCaptured(text);
+  }
+  const preview = snapshot(value, limits);
   // A digest or a summary standing for the whole value reads as text, like a string argument's.
   if (typeof preview === "string" && (policy?.mode === "hash" || policy?.mode === "summary")) return { text: preview, isJson: false, preview };
   return { text: JSON.stringify(preview), isJson: true, preview };
+}
+
+/** A value captured as JSON text directly: its snapshot is that text parsed, on the rare demand for it. */
+class JsonCaptured implements Captured {
+  readonly isJson = true;
+  constructor(readonly text: string) {}
+  get preview(): JsonValue {
+    return JSON.parse(this.text) as JsonValue;
+  }
+}
+
+// The limits of the last capture: the same few settings come back on every call.
+let lastLimits: SnapshotLimits = { ...DEFAULT_LIMITS };
+
+function limitsFor(maxStringLength: number, errorStack: boolean, policy: ContentPolicy | undefined): SnapshotLimits {
+  const last = lastLimits;
+  if (last.maxStringLength === maxStringLength && last.errorStack === errorStack && last.policy === policy) return last;
+  const limits: SnapshotLimits = { ...DEFAULT_LIMITS, maxStringLength: maxStringLength >= 0 ? maxStringLength : DEFAULT_LIMITS.maxStringLength, errorStack };
+  if (policy !== undefined) limits.policy = policy;
+  return (lastLimits = limits);
 }
 
 /** One piece of text (a message, a stack, a streamed reply) as the mode allows, capped at `max`. */

@@ -10,11 +10,14 @@ export interface ContentPolicy {
   readonly mode: CaptureMode;
   readonly scrubber: Scrubber;
   readonly digest: Digest;
+  /** The scrubber runs no user code (no `custom` callback): a string may be scrubbed twice unseen. */
+  readonly pure?: boolean;
 }
 
 export function createPolicy(mode: CaptureMode, rules: RedactionRules | undefined, hashKey: string | undefined): ContentPolicy {
   const scrubber = createScrubber(rules);
-  return { mode, scrubber: rules?.custom === undefined ? rememberingScrubber(scrubber) : scrubber, digest: createDigest(hashKey) };
+  const pure = rules?.custom === undefined;
+  return { mode, scrubber: pure ? rememberingScrubber(scrubber) : scrubber, digest: createDigest(hashKey), pure };
 }
 
 /** Strings past this many UTF-16 units beyond the cap are not scanned: they are cut off anyway. */

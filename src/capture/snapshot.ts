@@ -105,8 +105,12 @@ export function truncateString(s: string, max: number): string {
   return `${s.slice(0, cut)}…[+${s.length - cut} chars]`;
 }
 
+/** Characters JSON.stringify escapes (surrogates: only lone ones, but any sends the string the slow way). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /** Length of JSON.stringify(s). */
 function jsonLength(s: string): number {
+  if (!NEEDS_ESCAPE.test(s)) return s.length + 2;
   let n = s.length + 2;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -433,5 +437,149 @@ export function snapshotJson(value: unknown, limits?: Partial<SnapshotLimits>): 
     return JSON.stringify(snapshot(value, limits));
   } catch {
     return `"${UNSERIALIZABLE}"`;
+  }
+}
+
+/** Raised inside the fast JSON writer when the value needs the full walker. */
+const BAIL: unique symbol = Symbol("bail");
+
+/**
+ * JSON.stringify(snapshot(value, limits)), written directly for the common case: plain objects and
+ * arrays of strings, numbers, booleans and null, within every limit, in no mode or redacted with a
+ * scrubber that runs no user code. The budget is charged exactly as the walker charges it; anything
+ * the walker would render differently from "as is" (a marker, a cut by the budget, a key changed by
+ * scrubbing, any other type) sends the value to the walker, so the text is the walker's, byte for byte.
+ * Undefined when the value needs the walker.
+ */
+export function fastSnapshotJson(value: unknown, limits: SnapshotLimits): string | undefined {
+  const policy = limits.policy;
+  const mode = policy?.mode;
+  if (mode !== undefined && mode !== "none" && mode !== "raw" && !(mode === "redacted" && policy!.pure === true)) return undefined;
+  if (value === null || typeof value !== "object") return undefined;
+  const writer = new FastWriter(limits, mode === "redacted" ? policy : undefined);
+  try {
+    return writer.node(value, 0);
+  } catch (error) {
+    if (error === BAIL) return undefined;
+    return undefined;
+  }
+}
+
+class FastWriter {
+  private left: number;
+  private readonly ancestors: object[] = [];
+  constructor(
+    private readonly lim: SnapshotLimits,
+    private readonly policy: ContentPolicy | undefined,
+  ) {
+    this.left = lim.maxTotal;
+  }
+
+  /** A string with user content: as the walker's emit(clip(…)), quoted; bails where the budget would cut it. */
+  private text(s: string, max: number): string {
+    const clipped = truncateString(s, max < this.left ? max : this.left);
+    let cost: number;
+    let quoted: string;
+    if (NEEDS_ESCAPE.test(clipped)) {
+      cost = jsonLength(clipped);
+      quoted = JSON.stringify(clipped);
+    } else {
+      cost = clipped.length + 2;
+      quoted = `"${clipped}"`;
+    }
+    if (cost > this.left + SLACK) throw BAIL;
+    this.left -= cost;
+    return quoted;
+  }
+
+  node(v: unknown, depth: number): string {
+    if (this.left <= 0) throw BAIL;
+    switch (typeof v) {
+      case "string": {
+        const max = this.lim.maxStringLength;
+        return this.text(this.policy === undefined ? v : scrubForCap(this.policy.scrubber, v, max), max);
+      }
+      case "number":
+        if (!Number.isFinite(v)) {
+          const s = String(v);
+          if (this.policy === undefined) this.left -= s.length + 2;
+          return `"${s}"`;
+        }
+        if (this.policy === undefined) this.left -= String(v).length;
+        return v === 0 ? "0" : String(v);
+      case "boolean":
+        this.left -= 5;
+        return v ? "true" : "false";
+      case "undefined":
+        this.left -= 13;
+        return '"[undefined]"';
+      case "object":
+        break;
+      default:
+        throw BAIL;
+    }
+    if (v === null) {
+      this.left -= 4;
+      return "null";
+    }
+    if (types.isProxy(v)) throw BAIL;
+    const isArray = Array.isArray(v);
+    if (!isArray) {
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) throw BAIL;
+    }
+    if (depth > this.lim.maxDepth || this.ancestors.includes(v)) throw BAIL;
+    this.ancestors.push(v);
+    const out = isArray ? this.array(v as unknown[], depth) : this.plain(v, depth);
+    this.ancestors.pop();
+    return out;
+  }
+
+  private array(a: unknown[], depth: number): string {
+    const n = a.length;
+    if (n > this.lim.maxItems) throw BAIL;
+    this.left -= 2;
+    let out = "[";
+    for (let i = 0; i < n; i++) {
+      if (this.left <= 0) throw BAIL;
+      this.left -= 1;
+      const d = Object.getOwnPropertyDescriptor(a, i);
+      if (d === undefined || !("value" in d)) throw BAIL;
+      if (i > 0) out += ",";
+      out += this.node(d.value, depth + 1);
+    }
+    return out + "]";
+  }
+
+  private plain(o: object, depth: number): string {
+    const keys = Object.keys(o);
+    const n = keys.length;
+    if (n > this.lim.maxKeys) throw BAIL;
+    this.left -= 2;
+    const policy = this.policy;
+    const max = this.lim.maxStringLength;
+    let out = "{";
+    for (let i = 0; i < n; i++) {
+      if (this.left <= 0) throw BAIL;
+      const own = keys[i]!;
+      // A key the walker would change (scrubbed or cut) may collide with another: the walker's business.
+      if (own === "__proto__" || own.length > max || own.length >= this.left) throw BAIL;
+      if (policy !== undefined && policy.scrubber.scrub(own) !== own) throw BAIL;
+      const key = this.text(own, max);
+      this.left -= 2;
+      const d = Object.getOwnPropertyDescriptor(o, own);
+      let value: string;
+      if (d === undefined) {
+        this.left -= 13;
+        value = '"[undefined]"';
+      } else if (policy !== undefined && policy.scrubber.isSensitiveKey(own)) {
+        this.left -= REDACTED.length + 2;
+        value = JSON.stringify(REDACTED);
+      } else if ("value" in d) value = this.node(d.value, depth + 1);
+      else throw BAIL;
+      if (i > 0) out += ",";
+      out += key + ":" + value;
+    }
+    return out + "}";
   }
 }

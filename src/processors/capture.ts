@@ -10,7 +10,7 @@ import { DROP, enforceContent, enforceValue, knownClean, notePosition } from "..
 import { AotpKey, EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../runtime/report.js";
 import { currentEnforcement } from "./enforcement.js";
-import { ownStep } from "../runtime/own-marks.js";
+import { isScrubbedBy, ownStep } from "../runtime/own-marks.js";
 
 /** Which attributes of a record hold content coat rendered itself, already in its mode. */
 type Rendered = "none" | "io" | "all";
@@ -32,7 +32,7 @@ export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
   prepare(span: WritableSpan, original: object): void {
     try {
       const e = currentEnforcement();
-      if (e !== undefined) enforceSpan(span, e, ownStep(original));
+      if (e !== undefined) enforceSpan(span, e, ownStep(original), original);
     } catch (error) {
       reportOnce("enforcing the capture mode on a span", error);
     }
@@ -73,11 +73,11 @@ export class CaptureLogProcessor implements LogRecordProcessor {
  * Rewrites a writable span in place: its name, attributes, events, links and status message.
  * `step` is the step id coat minted for the span when it is one of coat's own.
  */
-export function enforceSpan(span: WritableSpan, e: Enforcement, step: string | undefined): void {
+export function enforceSpan(span: WritableSpan, e: Enforcement, step: string | undefined, original: object = span): void {
   const own = step !== undefined;
   const name = e.scrubber.scrub(span.name);
   if (name !== span.name) span.updateName(name);
-  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", step, e.spanPositions);
+  const attributes = enforceAttributes(span.attributes, e, own ? "io" : "none", step, e.spanPositions, own ? original : undefined);
   if (attributes !== span.attributes) (span as { attributes: Attributes }).attributes = attributes;
   const events = span.events;
   for (let i = 0; i < events.length; i++) {
@@ -112,7 +112,7 @@ function enforceLogRecord(record: ReadWriteLogRecord, e: Enforcement): void {
  * The attributes as the rules allow: the same object when nothing applies, else a changed copy
  * (copy on write: the record's object, which others may hold, is never mutated).
  */
-function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered, ownStep?: string, positions?: Positions): Attributes {
+function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Rendered, ownStep?: string, positions?: Positions, marked?: object): Attributes {
   let out: Attributes | undefined;
   let index = 0;
   for (const key in attributes) {
@@ -121,6 +121,9 @@ function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Ren
     if (positions !== undefined && knownClean(positions, index, key, value)) next = value;
     // The one id unique to each call, minted by coat: nothing to find in it.
     else if (value === ownStep && key === AotpKey.STEP_ID) next = value;
+    // coat's own input / output text, rendered redacted with this very scrubber: scanned already.
+    else if (marked !== undefined && key === SemanticConventions.INPUT_VALUE && isScrubbedBy(marked, "input", value, e.scrubber)) next = value;
+    else if (marked !== undefined && key === SemanticConventions.OUTPUT_VALUE && isScrubbedBy(marked, "output", value, e.scrubber)) next = value;
     else {
       next = enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
       if (positions !== undefined) notePosition(positions, index, key, value, e);

@@ -20,3 +20,28 @@ export function ownStep(record: unknown): string | undefined {
   const step = (record as Marked)[OWN_STEP];
   return typeof step === "string" ? step : undefined;
 }
+
+/**
+ * The `input.value` / `output.value` texts coat rendered in redacted mode with the scrubber the
+ * capture processors apply, on its own span: the processors skip scanning those very strings
+ * again (a value someone else set under the key is scanned as before).
+ */
+const OWN_INPUT = Symbol.for("agent-coat.own-input");
+const OWN_OUTPUT = Symbol.for("agent-coat.own-output");
+const OWN_SCRUBBER = Symbol.for("agent-coat.own-scrubber");
+
+type MarkedText = { [OWN_INPUT]?: string; [OWN_OUTPUT]?: string; [OWN_SCRUBBER]?: object };
+
+export function markScrubbed(record: object, direction: "input" | "output", text: string, scrubber: object): void {
+  const r = record as MarkedText;
+  r[OWN_SCRUBBER] = scrubber;
+  if (direction === "input") r[OWN_INPUT] = text;
+  else r[OWN_OUTPUT] = text;
+}
+
+/** Whether `value` is the text coat rendered for `direction` on `record`, scrubbed by `scrubber`. */
+export function isScrubbedBy(record: object, direction: "input" | "output", value: unknown, scrubber: object): boolean {
+  const r = record as MarkedText;
+  if (r[OWN_SCRUBBER] !== scrubber || typeof value !== "string") return false;
+  return value === (direction === "input" ? r[OWN_INPUT] : r[OWN_OUTPUT]);
+}

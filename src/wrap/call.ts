@@ -13,7 +13,7 @@ import { previewPart } from "../dialects/envpod.js";
 import { EnvpodKey, FIRST_CHUNK_EVENT } from "../dialects/keys.js";
 import type { TokenUsage } from "../dialects/openinference.js";
 import { contentAttributes, metadataAttribute, usageAttributes } from "../dialects/openinference.js";
-import { markOwn } from "../runtime/own-marks.js";
+import { markOwn, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import type { ActiveCall, LlmFacts } from "./active-call.js";
 import { captureHook } from "./capture-hook.js";
@@ -202,6 +202,7 @@ export class CoatCall implements ActiveCall, Scope {
             : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
             : captureHook(coating, "captureOutput", stream.value());
           contentAttributes("output", output.text, output.isJson, attributes);
+          if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(this.span, "output", output.text, coating.policy.scrubber);
         }
         this.span.setAttributes(attributes);
       }

@@ -7,7 +7,7 @@ import type { RecordIds } from "../dialects/envpod.js";
 import { idAttributes, previewPart, recordAttributes } from "../dialects/envpod.js";
 import { contentAttributes, sessionAttribute } from "../dialects/openinference.js";
 import { Op } from "../dialects/ops.js";
-import { markOwn } from "../runtime/own-marks.js";
+import { markOwn, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import { state } from "../runtime/state.js";
 import { CoatCall } from "./call.js";
@@ -45,6 +45,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     if (coating.mode !== "none") {
       input = captureHook(coating, "captureInput", args);
       contentAttributes("input", input.text, input.isJson, perCall);
+      if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(span, "input", input.text, coating.policy.scrubber);
     }
     span.setAttributes(perCall);
     // Log records carry the input once, in the envelope, and only the routing keys as attributes.

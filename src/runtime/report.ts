@@ -23,6 +23,20 @@ export function warnOnce(key: string, message: string): void {
   }
 }
 
+/**
+ * A condition worth knowing that loses nothing (so no line on stderr): through diag only, once per
+ * `key`. Never throws.
+ */
+export function noteOnce(key: string, message: string): void {
+  if (reported.has(key)) return;
+  reported.add(key);
+  try {
+    diag.warn(`agent-coat: ${message}`);
+  } catch {
+    // nothing left to report to.
+  }
+}
+
 function describe(error: unknown): string {
   try {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

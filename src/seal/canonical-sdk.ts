@@ -9,7 +9,7 @@ import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Link } from "@opentelemetry/api";
-import { reportOnce } from "../runtime/report.js";
+import { noteOnce } from "../runtime/report.js";
 import { compareUtf16, anyValueText, flat, keyValuesText } from "./canonical-values.js";
 import { hrTimeText, idText, jsonText, wellFormed } from "./canonical-text.js";
 import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
@@ -86,7 +86,8 @@ const resources = new WeakMap<Resource, string>();
 function resourceText(resource: Resource): string {
   const known = resources.get(resource);
   if (known !== undefined) return known;
-  if (resource.asyncAttributesPending) reportOnce("seal: resource attributes still pending", "service.name is read before they settle");
+  // NodeSDK's detectors settle after the first spans; service.name is set up front in practice, so this is a note, not a loss.
+  if (resource.asyncAttributesPending) noteOnce("seal: resource attributes still pending", "seal: service.name of the resource is read before its asynchronous attributes settle; if a detector changes it later, coat verify reports those records as modified");
   const service = resource.attributes[ATTR_SERVICE_NAME];
   const text = `{"attributes":[${service === undefined ? "" : `{"key":"${ATTR_SERVICE_NAME}","value":${anyValueText(service)}}`}]}`;
   if (!resource.asyncAttributesPending) resources.set(resource, flat(text));

@@ -15,6 +15,7 @@ import { Op, coat, coatLogProcessors, coatSpanProcessors } from "../src/index.js
 import type { OtlpReceiver } from "./support/otlp-receiver.js";
 import { startOtlpReceiver } from "./support/otlp-receiver.js";
 import { SEAL_CHECKPOINT_NAME } from "../src/dialects/keys.js";
+import { undeliveredLogRecords } from "../src/runtime/state.js";
 
 let receiver: OtlpReceiver;
 const stderr: string[] = [];
@@ -41,6 +42,8 @@ it("with no provider registered anywhere, the first call says once on stderr tha
   const warnings = stderr.filter((line) => line.startsWith("agent-coat:"));
   expect(warnings.filter((w) => w.includes("no OpenTelemetry TracerProvider is registered"))).toHaveLength(1);
   expect(warnings.filter((w) => w.includes("no OpenTelemetry LoggerProvider is registered"))).toHaveLength(1);
+  // Counted, not only said: two calls, a start and an end record each.
+  expect(undeliveredLogRecords()).toBe(4);
 });
 
 it("a logger provider registered through another copy of @opentelemetry/api-logs receives every log record", async () => {

@@ -64,6 +64,22 @@ function verdict(report: VerifyReport, id: string): [string | null, number | nul
   return [chain.problem, chain.broken_at?.seq];
 }
 
+/** A copy of the chain's third record, resealed and linked after its last one. */
+async function appendToChain(chainId: string): Promise<{ report: VerifyReport; appended: number }> {
+  let appended = -1;
+  const report = await tamper((stored) => {
+    const chain = stored.chain(chainId);
+    const final = chain.at(-1)!;
+    const forged = structuredClone(chain[2]!.record);
+    appended = seqOf(final.record) + 1;
+    setAttr(forged, SealKey.SEQ, { intValue: String(appended) });
+    setAttr(forged, SealKey.PREV, attr(final.record, SealKey.HASH)!);
+    final.list.push(forged);
+    reseal({ ...final, record: forged });
+  });
+  return { report, appended };
+}
+
 const spanNamed = (stored: StoredLines, name: string) => stored.chain(run.spanChain).find((l) => l.record.name === name)!;
 
 describe("an untouched export", () => {
@@ -293,33 +309,13 @@ describe("tampering is caught at the record it touched", () => {
   });
 
   it("records appended after the final checkpoint (a log chain's is a record of its own, and closes it)", async () => {
-    let appended = -1;
-    const report = await tamper((stored) => {
-      const chain = stored.chain(run.logChain);
-      const final = chain.at(-1)!;
-      const forged = structuredClone(chain[2]!.record);
-      appended = seqOf(final.record) + 1;
-      setAttr(forged, SealKey.SEQ, { intValue: String(appended) });
-      setAttr(forged, SealKey.PREV, attr(final.record, SealKey.HASH)!);
-      final.list.push(forged);
-      reseal({ ...final, record: forged });
-    });
+    const { report, appended } = await appendToChain(run.logChain);
     expect(verdict(report, run.logChain)[1]).toBe(appended);
     expect(chainOf(report, run.logChain).problems.map((p) => [p.kind, p.record.seq])).toContainEqual(["after_final", appended]);
   });
 
   it("a span appended to a span chain: it counts fewer checkpoints than the spans before it carry, and ends the chain open", async () => {
-    let appended = -1;
-    const report = await tamper((stored) => {
-      const chain = stored.chain(run.spanChain);
-      const final = chain.at(-1)!;
-      const forged = structuredClone(chain[2]!.record);
-      appended = seqOf(final.record) + 1;
-      setAttr(forged, SealKey.SEQ, { intValue: String(appended) });
-      setAttr(forged, SealKey.PREV, attr(final.record, SealKey.HASH)!);
-      final.list.push(forged);
-      reseal({ ...final, record: forged });
-    });
+    const { report, appended } = await appendToChain(run.spanChain);
     expect(verdict(report, run.spanChain)).toEqual(["checkpoint_added", appended]);
     expect(chainOf(report, run.spanChain).problems.map((p) => p.kind)).toContain("truncated");
   });

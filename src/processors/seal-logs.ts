@@ -3,7 +3,7 @@ import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { reportOnce } from "../runtime/report.js";
-import { canonicalLogRecord } from "../seal/canonical-sdk.js";
+import { canonicalLogRecordBytes } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
 import { Sealer } from "../seal/sealer.js";
@@ -42,7 +42,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
     // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
     if (this.sealer.isClosed) return;
     try {
-      if (this.sealer.seal(record.attributes as Record<string, unknown>, canonicalLogRecord, record)) this.resource = record.resource;
+      if (this.sealer.seal(record.attributes as Record<string, unknown>, canonicalLogRecordBytes, record)) this.resource = record.resource;
     } catch (error) {
       reportOnce("seal: a log record could not be sealed", error);
     }
@@ -64,7 +64,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
 
   private emitCheckpoint(final: boolean): void {
     const record = new CheckpointLogRecord(this.resource!);
-    this.sealer.sealCheckpoint(record.attributes as Record<string, unknown>, canonicalLogRecord, record, final);
+    this.sealer.sealCheckpoint(record.attributes as Record<string, unknown>, canonicalLogRecordBytes, record, final);
     this.forward(record, ROOT_CONTEXT);
   }
 

@@ -3,7 +3,7 @@ import { TraceFlags } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { settleAll } from "./in-order.js";
 import { reportOnce } from "../runtime/report.js";
-import { canonicalSpan } from "../seal/canonical-sdk.js";
+import { canonicalSpanBytes } from "../seal/canonical-sdk.js";
 import { CheckpointCarrier } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
 import { DEFAULT_HOLD_MS } from "../seal/options.js";
@@ -84,7 +84,7 @@ export class SealSpanProcessor implements SpanProcessor {
         const held = this.held;
         if (held !== undefined && held.checkpoint === undefined && this.sealer.checkpointDue) held.checkpoint = this.sealer.attachment(held.hash, held.ordinal, false);
         const ordinal = this.sealer.checkpointsIssued;
-        const hash = this.sealer.seal(span.attributes as Record<string, unknown>, canonicalSpan, span);
+        const hash = this.sealer.seal(span.attributes as Record<string, unknown>, canonicalSpanBytes, span);
         if (hash !== undefined) this.sealing = { span, hash, ordinal };
       } catch (error) {
         reportOnce("seal: a span could not be sealed", error);

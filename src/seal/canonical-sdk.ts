@@ -10,8 +10,10 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Link } from "@opentelemetry/api";
 import { noteOnce } from "../runtime/report.js";
-import { compareUtf16, anyValueText, flat, keyValuesText } from "./canonical-values.js";
-import { hrTimeText, idText, jsonText, wellFormed } from "./canonical-text.js";
+import { compareUtf16, writeAnyValue, writeKeyValues } from "./canonical-values.js";
+import { hrTimeText, jsonText, wellFormed } from "./canonical-text.js";
+import type { CanonicalWriter } from "./canonical-bytes.js";
+import { ascii, kept, writer } from "./canonical-bytes.js";
 import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
 
 /** The canonical form's version: sealing writes v2; verify reads v1 and v2. */
@@ -23,84 +25,205 @@ export const LOG_FORM_V1 = "log/1";
 
 /** The canonical form v2 of an SDK span (the checkpoint attributes it may carry are outside it). */
 export function canonicalSpan(span: ReadableSpan): string {
-  const context = span.spanContext();
-  const status = span.status;
-  return (
-    `{"attributes":${keyValuesText(span.attributes, isUnhashedSpanKeyV2)}` +
-    `,"endTimeUnixNano":"${hrTimeText(span.endTime)}"` +
-    `,"events":${eventsText(span.events)}` +
-    `,"form":"${SPAN_FORM}"` +
-    `,"kind":${span.kind == null ? 0 : span.kind + 1}` +
-    `,"links":${linksText(span.links)}` +
-    `,"name":${jsonText(span.name)}` +
-    `,"parentSpanId":${idText(span.parentSpanContext?.spanId)}` +
-    `,"resource":${resourceText(span.resource)}` +
-    `,"scope":${scopeText(span.instrumentationScope)}` +
-    `,"spanId":${idText(context.spanId)}` +
-    `,"startTimeUnixNano":"${hrTimeText(span.startTime)}"` +
-    `,"status":{"code":${status.code},"message":${jsonText(status.message ?? "")}}` +
-    `,"traceId":${idText(context.traceId)}}`
-  );
+  canonicalSpanBytes(span);
+  return writer.text();
 }
 
 /** The canonical form v2 of an SDK log record. */
 export function canonicalLogRecord(record: ReadableLogRecord): string {
+  canonicalLogRecordBytes(record);
+  return writer.text();
+}
+
+const S_ATTRIBUTES = ascii('{"attributes":');
+const S_END = ascii(',"endTimeUnixNano":"');
+const S_EVENTS = ascii('","events":');
+const S_FORM_KIND = ascii(`,"form":"${SPAN_FORM}","kind":`);
+const S_LINKS = ascii(',"links":');
+const S_NAME = ascii(',"name":');
+const S_PARENT = ascii(',"parentSpanId":');
+const S_RESOURCE = ascii(',"resource":');
+const S_SCOPE = ascii(',"scope":');
+const S_SPAN_ID = ascii(',"spanId":');
+const S_START = ascii(',"startTimeUnixNano":"');
+const S_STATUS = ascii('","status":{"code":');
+const S_MESSAGE = ascii(',"message":');
+const S_TRACE_ID = ascii('},"traceId":');
+const L_BODY = ascii(',"body":');
+const L_EVENT_NAME = ascii(',"eventName":');
+const L_FORM_OBSERVED = ascii(`,"form":"${LOG_FORM}","observedTimeUnixNano":"`);
+const L_RESOURCE = ascii('","resource":');
+const L_SEVERITY = ascii(',"severityNumber":');
+const L_SEVERITY_TEXT = ascii(',"severityText":');
+const L_TIME = ascii(',"timeUnixNano":"');
+const L_TRACE_ID = ascii('","traceId":');
+const EMPTY_LIST = ascii("[]");
+const EMPTY_STRING = ascii('""');
+const E_NAME = ascii(',"name":');
+const E_TIME = ascii(',"timeUnixNano":"');
+const E_CLOSE = ascii('"}');
+const K_SPAN_ID = ascii(',"spanId":');
+const K_TRACE_ID = ascii(',"traceId":');
+const NO_ATTRIBUTES = {};
+
+/** The UTF-8 bytes of canonicalSpan(span), valid until the next canonical text is written. */
+export function canonicalSpanBytes(span: ReadableSpan): Uint8Array {
+  const w = writer;
+  w.n = 0;
+  const context = span.spanContext();
+  const status = span.status;
+  w.bytes(S_ATTRIBUTES);
+  writeKeyValues(w, span.attributes, isUnhashedSpanKeyV2);
+  w.bytes(S_END);
+  w.ascii(hrTimeText(span.endTime));
+  w.bytes(S_EVENTS);
+  writeEvents(w, span.events);
+  w.bytes(S_FORM_KIND);
+  w.ascii(String(span.kind == null ? 0 : span.kind + 1));
+  w.bytes(S_LINKS);
+  writeLinks(w, span.links);
+  w.bytes(S_NAME);
+  w.json(span.name);
+  w.bytes(S_PARENT);
+  writeId(w, span.parentSpanContext?.spanId);
+  w.bytes(S_RESOURCE);
+  writeResource(w, span.resource);
+  w.bytes(S_SCOPE);
+  writeScope(w, span.instrumentationScope);
+  w.bytes(S_SPAN_ID);
+  writeId(w, context.spanId);
+  w.bytes(S_START);
+  w.ascii(hrTimeText(span.startTime));
+  w.bytes(S_STATUS);
+  w.ascii(String(status.code));
+  w.bytes(S_MESSAGE);
+  w.json(status.message ?? "");
+  w.bytes(S_TRACE_ID);
+  writeId(w, context.traceId);
+  w.byte(0x7d);
+  return w.view();
+}
+
+/** The UTF-8 bytes of canonicalLogRecord(record), valid until the next canonical text is written. */
+export function canonicalLogRecordBytes(record: ReadableLogRecord): Uint8Array {
+  const w = writer;
+  w.n = 0;
   const context = record.spanContext;
-  return (
-    `{"attributes":${keyValuesText(record.attributes, isUnhashedSealKey)}` +
-    `,"body":${anyValueText(record.body)}` +
-    `,"eventName":${jsonText(record.eventName ?? "")}` +
-    `,"form":"${LOG_FORM}"` +
-    `,"observedTimeUnixNano":"${hrTimeText(record.hrTimeObserved)}"` +
-    `,"resource":${resourceText(record.resource)}` +
-    `,"scope":${scopeText(record.instrumentationScope)}` +
-    `,"severityNumber":${record.severityNumber ?? 0}` +
-    `,"severityText":${jsonText(record.severityText ?? "")}` +
-    `,"spanId":${idText(context?.spanId)}` +
-    `,"timeUnixNano":"${hrTimeText(record.hrTime)}"` +
-    `,"traceId":${idText(context?.traceId)}}`
-  );
+  w.bytes(S_ATTRIBUTES);
+  writeKeyValues(w, record.attributes, isUnhashedSealKey);
+  w.bytes(L_BODY);
+  writeAnyValue(w, record.body);
+  w.bytes(L_EVENT_NAME);
+  w.json(record.eventName ?? "");
+  w.bytes(L_FORM_OBSERVED);
+  w.ascii(hrTimeText(record.hrTimeObserved));
+  w.bytes(L_RESOURCE);
+  writeResource(w, record.resource);
+  w.bytes(S_SCOPE);
+  writeScope(w, record.instrumentationScope);
+  w.bytes(L_SEVERITY);
+  w.ascii(String(record.severityNumber ?? 0));
+  w.bytes(L_SEVERITY_TEXT);
+  w.json(record.severityText ?? "");
+  w.bytes(K_SPAN_ID);
+  writeId(w, context?.spanId);
+  w.bytes(L_TIME);
+  w.ascii(hrTimeText(record.hrTime));
+  w.bytes(L_TRACE_ID);
+  writeId(w, context?.traceId);
+  w.byte(0x7d);
+  return w.view();
+}
+
+/** Ids are lowercase hex in the canonical form ("" when absent). */
+function writeId(w: CanonicalWriter, id: string | undefined): void {
+  if (id) w.json(id.toLowerCase());
+  else w.bytes(EMPTY_STRING);
 }
 
 /** Events in a stable order by name: Jaeger's query adjusters sort them so (stably). */
-function eventsText(events: readonly TimedEvent[]): string {
-  if (events.length === 0) return "[]";
-  const texts = events.map((event) => ({
-    name: wellFormed(event.name),
-    text: `{"attributes":${keyValuesText(event.attributes ?? {})},"name":${jsonText(event.name)},"timeUnixNano":"${hrTimeText(event.time)}"}`,
-  }));
-  if (texts.length > 1) texts.sort((a, b) => compareUtf16(a.name, b.name));
-  return `[${texts.map((t) => t.text).join(",")}]`;
+function writeEvents(w: CanonicalWriter, events: readonly TimedEvent[]): void {
+  if (events.length === 0) return w.bytes(EMPTY_LIST);
+  w.byte(0x5b);
+  const listStart = w.n;
+  const ends: number[] = [];
+  let sorted = true;
+  let previous = "";
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
+    if (i > 0) {
+      w.byte(0x2c);
+      if (sorted && compareUtf16(previous, wellFormed(event.name)) > 0) sorted = false;
+    }
+    previous = wellFormed(event.name);
+    const start = w.n;
+    w.bytes(S_ATTRIBUTES);
+    writeKeyValues(w, event.attributes ?? NO_ATTRIBUTES);
+    w.bytes(E_NAME);
+    w.json(event.name);
+    w.bytes(E_TIME);
+    w.ascii(hrTimeText(event.time));
+    w.bytes(E_CLOSE);
+    ends.push(start, w.n);
+  }
+  if (!sorted) {
+    const texts = events.map((event, i) => ({ name: wellFormed(event.name), bytes: new Uint8Array(w.buf.subarray(ends[2 * i]!, ends[2 * i + 1]!)) }));
+    texts.sort((a, b) => compareUtf16(a.name, b.name)); // stable
+    w.n = listStart;
+    texts.forEach((t, i) => {
+      if (i > 0) w.byte(0x2c);
+      w.bytes(t.bytes);
+    });
+  }
+  w.byte(0x5d);
 }
 
-function linksText(links: readonly Link[]): string {
-  if (links.length === 0) return "[]";
-  return `[${links
-    .map((link) => `{"attributes":${keyValuesText(link.attributes ?? {})},"spanId":${idText(link.context.spanId)},"traceId":${idText(link.context.traceId)}}`)
-    .join(",")}]`;
+function writeLinks(w: CanonicalWriter, links: readonly Link[]): void {
+  if (links.length === 0) return w.bytes(EMPTY_LIST);
+  w.byte(0x5b);
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
+    if (i > 0) w.byte(0x2c);
+    w.bytes(S_ATTRIBUTES);
+    writeKeyValues(w, link.attributes ?? NO_ATTRIBUTES);
+    w.bytes(K_SPAN_ID);
+    writeId(w, link.context.spanId);
+    w.bytes(K_TRACE_ID);
+    writeId(w, link.context.traceId);
+    w.byte(0x7d);
+  }
+  w.byte(0x5d);
 }
 
-const resources = new WeakMap<Resource, string>();
+const resources = new WeakMap<Resource, Uint8Array>();
+const RESOURCE_OPEN = ascii(`{"attributes":[{"key":"${ATTR_SERVICE_NAME}","value":`);
+const RESOURCE_CLOSE = ascii("}]}");
+const NO_RESOURCE = ascii('{"attributes":[]}');
 
 /** Of the resource, only service.name is covered: collectors legitimately add the rest (k8s.*, host.*). */
-function resourceText(resource: Resource): string {
+function writeResource(w: CanonicalWriter, resource: Resource): void {
   const known = resources.get(resource);
-  if (known !== undefined) return known;
+  if (known !== undefined) return w.bytes(known);
   // NodeSDK's detectors settle after the first spans; service.name is set up front in practice, so this is a note, not a loss.
   if (resource.asyncAttributesPending) noteOnce("seal: resource attributes still pending", "seal: service.name of the resource is read before its asynchronous attributes settle; if a detector changes it later, coat verify reports those records as modified");
+  const start = w.n;
   const service = resource.attributes[ATTR_SERVICE_NAME];
-  const text = `{"attributes":[${service === undefined ? "" : `{"key":"${ATTR_SERVICE_NAME}","value":${anyValueText(service)}}`}]}`;
-  if (!resource.asyncAttributesPending) resources.set(resource, flat(text));
-  return text;
+  if (service === undefined) w.bytes(NO_RESOURCE);
+  else {
+    w.bytes(RESOURCE_OPEN);
+    writeAnyValue(w, service);
+    w.bytes(RESOURCE_CLOSE);
+  }
+  if (!resource.asyncAttributesPending) resources.set(resource, w.copy(start));
 }
 
-const scopes = new WeakMap<InstrumentationScope, string>();
+const scopes = new WeakMap<InstrumentationScope, Uint8Array>();
 
-function scopeText(scope: InstrumentationScope): string {
-  let text = scopes.get(scope);
-  if (text === undefined) {
-    text = flat(`{"name":${jsonText(scope.name ?? "")},"version":${jsonText(scope.version ?? "")}}`);
-    scopes.set(scope, text);
+function writeScope(w: CanonicalWriter, scope: InstrumentationScope): void {
+  let bytes = scopes.get(scope);
+  if (bytes === undefined) {
+    bytes = kept(Buffer.from(`{"name":${jsonText(scope.name ?? "")},"version":${jsonText(scope.version ?? "")}}`, "utf8"));
+    scopes.set(scope, bytes);
   }
-  return text;
+  w.bytes(bytes);
 }

@@ -8,44 +8,110 @@
  */
 import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 import { isShared } from "../runtime/shared-values.js";
-import { LONG_STRING, digestText } from "./string-digest.js";
+import { LONG_STRING, stringDigest } from "./string-digest.js";
+import type { CanonicalWriter } from "./canonical-bytes.js";
+import { ascii, kept, writer } from "./canonical-bytes.js";
 
 /** An SDK value as a canonical AnyValue of form v2 (the form sealing writes): long strings by their digest. */
 export function anyValueText(value: unknown): string {
-  switch (typeof value) {
-    case "string":
-      return value.length >= LONG_STRING ? digestText(value) : `{"stringValue":${jsonText(value)}}`;
-    case "number":
-      return isInt64(value) ? `{"intValue":"${intText(value)}"}` : `{"doubleValue":${doubleText(value)}}`;
-    case "boolean":
-      return value ? '{"boolValue":true}' : '{"boolValue":false}';
-    case "object":
-      if (value === null) return "{}";
-      if (value instanceof Uint8Array) return `{"bytesValue":"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")}"}`;
-      if (Array.isArray(value)) return `{"arrayValue":{"values":[${value.map(anyValueText).join(",")}]}}`;
-      return isShared(value) ? sharedText(value) : `{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`;
-    default:
-      return "{}";
-  }
-}
-
-const sharedTexts = new WeakMap<object, string>();
-
-/** A shared value never changes: its text is written once. */
-function sharedText(value: object): string {
-  let text = sharedTexts.get(value);
-  if (text === undefined) sharedTexts.set(value, (text = flat(`{"kvlistValue":{"values":${keyValuesText(value as Record<string, unknown>)}}}`)));
+  const start = writer.n;
+  writeAnyValue(writer, value);
+  const text = writer.text(start);
+  writer.n = start;
   return text;
 }
 
 /**
- * `text` as one flat string. Concatenation builds a tree of pieces; a text kept for reuse would
- * bring its whole tree into every record that reuses it, and hashing walks every piece.
+ * `[{"key":…,"value":…},…]` sorted by key (UTF-16 code units). `skip` names keys left out: the
+ * record's own seal hash and signature, which cannot be part of what they attest.
  */
-export function flat(text: string): string {
-  // Converting to a number flattens the string in place (the trick pino's flatstr uses).
-  void Number(text);
+export function keyValuesText(values: Record<string, unknown>, skip?: (key: string) => boolean): string {
+  const start = writer.n;
+  writeKeyValues(writer, values, skip);
+  const text = writer.text(start);
+  writer.n = start;
   return text;
+}
+
+const STRING_OPEN = ascii('{"stringValue":');
+const DIGEST_OPEN = ascii('{"stringSha256":"');
+const DIGEST_CLOSE = ascii('"}');
+const INT_OPEN = ascii('{"intValue":"');
+const DOUBLE_OPEN = ascii('{"doubleValue":');
+const TRUE = ascii('{"boolValue":true}');
+const FALSE = ascii('{"boolValue":false}');
+const EMPTY = ascii("{}");
+const BYTES_OPEN = ascii('{"bytesValue":"');
+const ARRAY_OPEN = ascii('{"arrayValue":{"values":[');
+const ARRAY_CLOSE = ascii("]}}");
+const KVLIST_OPEN = ascii('{"kvlistValue":{"values":');
+const KVLIST_CLOSE = ascii("}}");
+const COMMA = 0x2c;
+const CLOSE_BRACE = 0x7d;
+
+export function writeAnyValue(w: CanonicalWriter, value: unknown): void {
+  switch (typeof value) {
+    case "string":
+      if (value.length >= LONG_STRING) {
+        w.bytes(DIGEST_OPEN);
+        w.ascii(stringDigest(value));
+        w.bytes(DIGEST_CLOSE);
+      } else {
+        w.bytes(STRING_OPEN);
+        w.json(value);
+        w.byte(CLOSE_BRACE);
+      }
+      return;
+    case "number":
+      if (isInt64(value)) {
+        w.bytes(INT_OPEN);
+        w.ascii(intText(value));
+        w.bytes(DIGEST_CLOSE);
+      } else {
+        w.bytes(DOUBLE_OPEN);
+        w.ascii(doubleText(value));
+        w.byte(CLOSE_BRACE);
+      }
+      return;
+    case "boolean":
+      w.bytes(value ? TRUE : FALSE);
+      return;
+    case "object":
+      if (value === null) w.bytes(EMPTY);
+      else if (value instanceof Uint8Array) {
+        w.bytes(BYTES_OPEN);
+        w.ascii(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"));
+        w.bytes(DIGEST_CLOSE);
+      } else if (Array.isArray(value)) {
+        w.bytes(ARRAY_OPEN);
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) w.byte(COMMA);
+          writeAnyValue(w, value[i]);
+        }
+        w.bytes(ARRAY_CLOSE);
+      } else if (isShared(value)) writeShared(w, value);
+      else writeKvlist(w, value as Record<string, unknown>);
+      return;
+    default:
+      w.bytes(EMPTY);
+  }
+}
+
+function writeKvlist(w: CanonicalWriter, value: Record<string, unknown>): void {
+  w.bytes(KVLIST_OPEN);
+  writeKeyValues(w, value);
+  w.bytes(KVLIST_CLOSE);
+}
+
+const sharedBytes = new WeakMap<object, Uint8Array>();
+
+/** A shared value never changes: its bytes are written once. */
+function writeShared(w: CanonicalWriter, value: object): void {
+  const known = sharedBytes.get(value);
+  if (known !== undefined) return w.bytes(known);
+  const start = w.n;
+  writeKvlist(w, value as Record<string, unknown>);
+  sharedBytes.set(value, w.copy(start));
 }
 
 const INT64_MIN = -(2 ** 63);
@@ -56,62 +122,73 @@ export function isInt64(value: number): boolean {
   return Number.isInteger(value) && value >= INT64_MIN && value < INT64_END;
 }
 
-/**
- * `[{"key":…,"value":…},…]` sorted by key (UTF-16 code units). `skip` names keys left out: the
- * record's own seal hash and signature, which cannot be part of what they attest.
- */
-export function keyValuesText(values: Record<string, unknown>, skip?: (key: string) => boolean): string {
+export function writeKeyValues(w: CanonicalWriter, values: Record<string, unknown>, skip?: (key: string) => boolean): void {
   const keys = sortedKeys(values);
-  let out = "[";
+  w.byte(0x5b);
+  let first = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (skip !== undefined && skip(key)) continue;
-    out += (out.length > 1 ? "," : "") + entryText(key, values[key]);
+    if (first) first = false;
+    else w.byte(COMMA);
+    writeEntry(w, key, values[key]);
   }
-  return `${out}]`;
-}
-
-interface Entry {
-  value: unknown;
-  text: string;
-  /** Flattened once reused: most entries are written once, and flattening those is waste. */
-  flat: boolean;
+  w.byte(0x5d);
 }
 
 /**
- * The last `{"key":…,"value":…}` written per key. A wrapper's fixed attributes recur on every
- * record, and a call's ids and content on its span and both its log records: one comparison
- * then replaces the escaping and the string building. Only primitives (objects can change), and
- * strings up to 64 K characters (what is kept stays small).
+ * The last two values written per key, with the bytes of their `{"key":…,"value":…}` once one
+ * recurs. A wrapper's fixed attributes recur on every record, a call's ids and content on its span
+ * and both its log records, and the seal's chain id alternates between the span and the log chain:
+ * one comparison then replaces the escaping. Only primitives (objects can change), and strings up
+ * to 64 K characters (what is kept stays small). An entry written once is never copied.
  */
+interface Entry {
+  value: unknown;
+  bytes: Uint8Array | undefined;
+  older: unknown;
+  olderBytes: Uint8Array | undefined;
+}
+
 const lastEntries = new Map<string, Entry>();
 const MAX_KEYS = 4096;
 
 const LONGEST_KEPT = 65_536;
 
-function entryText(key: string, value: unknown): string {
+function writeEntry(w: CanonicalWriter, key: string, value: unknown): void {
   const type = typeof value;
   if ((type !== "string" && type !== "number" && type !== "boolean") || (type === "string" && (value as string).length > LONGEST_KEPT)) {
-    return keyPrefix(key) + anyValueText(value) + "}";
+    return writeEntryFresh(w, key, value);
   }
   const entry = lastEntries.get(key);
-  if (entry !== undefined && entry.value === value) {
-    if (!entry.flat) {
-      entry.flat = true;
-      flat(entry.text);
-    }
-    return entry.text;
-  }
-  const text = keyPrefix(key) + anyValueText(value) + "}";
-  if (entry !== undefined) {
-    entry.value = value;
-    entry.text = text;
-    entry.flat = false;
-  } else {
+  if (entry === undefined) {
     if (lastEntries.size >= MAX_KEYS) lastEntries.clear();
-    lastEntries.set(key, { value, text, flat: false });
+    lastEntries.set(key, { value, bytes: undefined, older: undefined, olderBytes: undefined });
+    return writeEntryFresh(w, key, value);
   }
-  return text;
+  if (entry.value === value) {
+    if (entry.bytes !== undefined) return w.bytes(entry.bytes);
+    const start = w.n;
+    writeEntryFresh(w, key, value);
+    entry.bytes = w.copy(start);
+    return;
+  }
+  if (entry.older === value && entry.olderBytes !== undefined) return w.bytes(entry.olderBytes);
+  const start = w.n;
+  writeEntryFresh(w, key, value);
+  if (entry.older === value) entry.olderBytes = w.copy(start);
+  else {
+    entry.older = entry.value;
+    entry.olderBytes = entry.bytes;
+    entry.value = value;
+    entry.bytes = undefined;
+  }
+}
+
+function writeEntryFresh(w: CanonicalWriter, key: string, value: unknown): void {
+  w.bytes(keyPrefixBytes(key));
+  writeAnyValue(w, value);
+  w.byte(CLOSE_BRACE);
 }
 
 /** `{"key":…,"value":` per key: the same few dozen keys recur on every record. */
@@ -121,8 +198,20 @@ export function keyPrefix(key: string): string {
   let prefix = prefixes.get(key);
   if (prefix === undefined) {
     if (prefixes.size >= MAX_KEYS) prefixes.clear();
-    prefix = flat(`{"key":${jsonText(key)},"value":`);
+    prefix = `{"key":${jsonText(key)},"value":`;
     prefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
+const prefixBytes = new Map<string, Uint8Array>();
+
+function keyPrefixBytes(key: string): Uint8Array {
+  let prefix = prefixBytes.get(key);
+  if (prefix === undefined) {
+    if (prefixBytes.size >= MAX_KEYS) prefixBytes.clear();
+    prefix = kept(Buffer.from(`{"key":${jsonText(key)},"value":`, "utf8"));
+    prefixBytes.set(key, prefix);
   }
   return prefix;
 }

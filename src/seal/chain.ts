@@ -5,12 +5,12 @@ import { SealKey } from "../dialects/keys.js";
 /** `prev` of the first record of every chain. */
 export const GENESIS = "0".repeat(64);
 
-/** SHA-256 of the UTF-8 bytes of `text`, lowercase hex. */
-export const sha256Hex: (text: string) => string =
+/** SHA-256 of the UTF-8 bytes of `text` (or of the bytes given), lowercase hex. */
+export const sha256Hex: (text: string | Uint8Array) => string =
   // crypto.hash (Node 20.12+) hashes in one step, without a Hash object.
   typeof (crypto as { hash?: unknown }).hash === "function"
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string, encoding: string): string }).hash("sha256", text, "hex")
-    : (text) => createHash("sha256").update(text, "utf8").digest("hex");
+    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string | Uint8Array, encoding: string): string }).hash("sha256", text, "hex")
+    : (text) => (typeof text === "string" ? createHash("sha256").update(text, "utf8") : createHash("sha256").update(text)).digest("hex");
 
 /**
  * One hash chain: a random id per processor (so per signal and process start), the next sequence
@@ -28,12 +28,12 @@ export class SealChain {
 
   /**
    * Seals one record: writes its chain, seq and prev into `attributes`, hashes its canonical
-   * form (which covers them) and writes the hash. Returns the hash.
+   * form (which covers them: its text, or that text's UTF-8 bytes) and writes the hash. Returns the hash.
    *
    * The attributes object is written directly, not through setAttribute(): span and log limits
    * (attribute count, value length) must never drop or truncate a seal.
    */
-  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R): string {
+  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string | Uint8Array, record: R): string {
     attributes[SealKey.CHAIN] = this.id;
     attributes[SealKey.SEQ] = this.nextSeq;
     attributes[SealKey.PREV] = this.head;

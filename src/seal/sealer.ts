@@ -50,7 +50,7 @@ export class Sealer {
    * Seals a record into the chain (form v2: the version and the checkpoint count are written with
    * the other seal attributes, all inside the hash). Returns its hash; undefined once the chain is closed.
    */
-  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R): string | undefined {
+  seal<R>(attributes: Record<string, unknown>, canonical: (record: R) => string | Uint8Array, record: R): string | undefined {
     if (this.closed) return undefined;
     attributes[SealKey.VERSION] = FORM_VERSION;
     attributes[SealKey.CHECKPOINTS] = this.issued;
@@ -87,7 +87,7 @@ export class Sealer {
   }
 
   /** Log chains: seals a checkpoint record (the final flag and key id inside its hash), then signs it. */
-  sealCheckpoint<R>(attributes: Record<string, unknown>, canonical: (record: R) => string, record: R, final: boolean): void {
+  sealCheckpoint<R>(attributes: Record<string, unknown>, canonical: (record: R) => string | Uint8Array, record: R, final: boolean): void {
     attributes[SealKey.CHECKPOINT_FINAL] = final;
     if (this.key !== undefined) attributes[SealKey.KEY_ID] = this.key.keyId;
     const ordinal = this.issued;

@@ -4,7 +4,7 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import { settleAll } from "./in-order.js";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalSpanBytes } from "../seal/canonical-sdk.js";
-import { CheckpointCarrier } from "../seal/checkpoint-records.js";
+import { SpanCopy } from "./writable-span.js";
 import type { SealOptions } from "../seal/options.js";
 import { DEFAULT_HOLD_MS } from "../seal/options.js";
 import { Sealer } from "../seal/sealer.js";
@@ -156,7 +156,7 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   private forwardHeld(held: Held): void {
-    this.forwardEnd(held.checkpoint === undefined ? held.span : new CheckpointCarrier(held.span, held.checkpoint));
+    this.forwardEnd(held.checkpoint === undefined ? held.span : withCheckpoint(held.span, held.checkpoint));
   }
 
   private forwardEnd(span: ReadableSpan): void {
@@ -170,3 +170,14 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 }
 
+
+/**
+ * The sealed span as it is handed to export with a checkpoint attached: a field-by-field copy (same
+ * resource and scope objects, which the OTLP serializers group by) whose attributes add the
+ * checkpoint's. The ended SDK span itself is never changed.
+ */
+function withCheckpoint(span: ReadableSpan, checkpoint: Attributes): ReadableSpan {
+  const carrier = new SpanCopy(span);
+  Object.assign(carrier.attributes, checkpoint);
+  return carrier;
+}

@@ -49,15 +49,21 @@ export function knownClean(positions: Positions, index: number, key: string, val
 /** Notes what `index` held after enforcement: a pair the key memo holds as clean, or nothing. */
 export function notePosition(positions: Positions, index: number, key: string, value: unknown, e: Enforcement): void {
   if (index >= POSITIONS_LIMIT) return;
-  const clean = typeof value === "string" && e.keys.get(key)?.clean === value;
+  const memo = typeof value === "string" ? e.keys.get(key) : undefined;
+  const clean = memo !== undefined && (memo.clean === value || memo.other === value);
   positions.keys[index] = clean ? key : undefined;
   positions.values[index] = clean ? value : undefined;
 }
 
-/** What a key is and, for a plain key, the last string found clean under it (most come back on the next record). */
+/**
+ * What a key is and, for a plain key, the last two strings found clean under it: most come back
+ * on the next record, and a key such as `aotp.kind` alternates between two (request, response).
+ */
 interface KeyMemo {
   readonly kind: KeyKind;
   clean: string | undefined;
+  /** The one found clean before `clean`. */
+  other: string | undefined;
 }
 
 const enum KeyKind {
@@ -73,7 +79,7 @@ const CLEAN_LONGEST = 1024;
 function keyMemo(key: string, e: Enforcement): KeyMemo {
   let memo = e.keys.get(key);
   if (memo === undefined) {
-    memo = { kind: e.scrubber.isSensitiveKey(key) ? KeyKind.Sensitive : isContentKey(key) ? KeyKind.Content : KeyKind.Plain, clean: undefined };
+    memo = { kind: e.scrubber.isSensitiveKey(key) ? KeyKind.Sensitive : isContentKey(key) ? KeyKind.Content : KeyKind.Plain, clean: undefined, other: undefined };
     if (e.keys.size >= KEYS_LIMIT) e.keys.clear();
     e.keys.set(key, memo);
   }
@@ -96,9 +102,12 @@ export function enforceValue(key: string, value: unknown, e: Enforcement, render
   if (kind === KeyKind.Sensitive) return REDACTED;
   if (kind === KeyKind.Content && !rendered) return enforceContent(value, e);
   if (typeof value !== "string") return scrubValue(value, e);
-  if (value === memo.clean) return value;
+  if (value === memo.clean || value === memo.other) return value;
   const next = e.scrubber.scrub(value);
-  if (next === value && e.remember && kind === KeyKind.Plain && value.length <= CLEAN_LONGEST) memo.clean = value;
+  if (next === value && e.remember && kind === KeyKind.Plain && value.length <= CLEAN_LONGEST) {
+    memo.other = memo.clean;
+    memo.clean = value;
+  }
   return next;
 }
 

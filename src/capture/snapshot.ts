@@ -465,14 +465,30 @@ export function fastSnapshotJson(value: unknown, limits: SnapshotLimits): string
   }
 }
 
+// Object keys come back call after call: the quoted text of those found clean and not sensitive,
+// per scrubber (a pure one: the same key always scrubs the same), kept for the fast writer.
+const KNOWN_KEYS_LIMIT = 2048;
+const KNOWN_KEY_LONGEST = 128;
+const unscrubbedKeys = new Map<string, string>();
+const scrubbedKeys = new WeakMap<object, Map<string, string>>();
+
+function plainKeys(policy: ContentPolicy | undefined): Map<string, string> {
+  if (policy === undefined) return unscrubbedKeys;
+  let known = scrubbedKeys.get(policy.scrubber);
+  if (known === undefined) scrubbedKeys.set(policy.scrubber, (known = new Map()));
+  return known;
+}
+
 class FastWriter {
   private left: number;
   private readonly ancestors: object[] = [];
+  private readonly known: Map<string, string>;
   constructor(
     private readonly lim: SnapshotLimits,
     private readonly policy: ContentPolicy | undefined,
   ) {
     this.left = lim.maxTotal;
+    this.known = plainKeys(policy);
   }
 
   /** A string with user content: as the walker's emit(clip(…)), quoted; bails where the budget would cut it. */
@@ -558,21 +574,36 @@ class FastWriter {
     this.left -= 2;
     const policy = this.policy;
     const max = this.lim.maxStringLength;
+    const known = this.known;
     let out = "{";
     for (let i = 0; i < n; i++) {
       if (this.left <= 0) throw BAIL;
       const own = keys[i]!;
       // A key the walker would change (scrubbed or cut) may collide with another: the walker's business.
       if (own === "__proto__" || own.length > max || own.length >= this.left) throw BAIL;
-      if (policy !== undefined && policy.scrubber.scrub(own) !== own) throw BAIL;
-      const key = this.text(own, max);
+      // A key seen before, found clean and not sensitive by this very scrubber: its quoted text.
+      let key = known.get(own);
+      let plainKey = key !== undefined;
+      if (key !== undefined) {
+        // The text() of a key that fits (checked just above): its cost is its quoted length.
+        if (key.length > this.left + SLACK) throw BAIL;
+        this.left -= key.length;
+      } else {
+        if (policy !== undefined && policy.scrubber.scrub(own) !== own) throw BAIL;
+        key = this.text(own, max);
+        plainKey = policy === undefined || !policy.scrubber.isSensitiveKey(own);
+        if (plainKey && own.length <= KNOWN_KEY_LONGEST) {
+          if (known.size >= KNOWN_KEYS_LIMIT) known.clear();
+          known.set(own, key);
+        }
+      }
       this.left -= 2;
       const d = Object.getOwnPropertyDescriptor(o, own);
       let value: string;
       if (d === undefined) {
         this.left -= 13;
         value = '"[undefined]"';
-      } else if (policy !== undefined && policy.scrubber.isSensitiveKey(own)) {
+      } else if (!plainKey) {
         this.left -= REDACTED.length + 2;
         value = JSON.stringify(REDACTED);
       } else if ("value" in d) value = this.node(d.value, depth + 1);

@@ -40,6 +40,11 @@ export interface RecordIds {
   readonly spanId: string;
   readonly parentSpanId: string;
   readonly correlationId: string | undefined;
+  /**
+   * The envelope's `ids` part, built by the first envelope of the call and shared (frozen) by
+   * the others: every record of a call carries the same ids. Undefined until then.
+   */
+  idsPart: AnyValueMap | undefined;
 }
 
 export function idAttributes(ids: RecordIds, identity: Identity, into: Attributes): void {
@@ -68,7 +73,9 @@ export function recordAttributes(ids: RecordIds, op: string, fn: string): Attrib
  * (`input.value`, `output.value`, `envpod.tie.data`), rendered once, with its media type.
  */
 export function previewPart(key: "input" | "output" | "data", text: string, isJson: boolean): AnyValueMap {
-  return { [key]: text, mime_type: isJson ? JSON_MIME : TEXT_MIME };
+  // One literal per key: each shape is a constant map, where a computed key is not.
+  const mime = isJson ? JSON_MIME : TEXT_MIME;
+  return key === "input" ? { input: text, mime_type: mime } : key === "output" ? { output: text, mime_type: mime } : { data: text, mime_type: mime };
 }
 
 const JSON_MIME = "application/json";
@@ -84,10 +91,25 @@ export interface EnvelopeFacts {
   readonly identity: Identity;
 }
 
-/** The AOT envelope (`aotp/0.1`), the body of every log record coat emits. */
+/**
+ * The AOT envelope (`aotp/0.1`), the body of every log record coat emits. `payload` is the
+ * record's own (`fn` first, as every payload starts), used as is.
+ */
 export function envelope(kind: string, ids: RecordIds, facts: EnvelopeFacts, payload: AnyValueMap): AnyValueMap {
-  const identity = facts.identity;
-  const envIds: AnyValueMap = {
+  return {
+    spec: AOTP_SPEC,
+    kind,
+    ts: isoNow(),
+    ids: (ids.idsPart ??= idsPart(ids)),
+    subject: subjectPart(facts.identity),
+    capture: capturePart(facts.mode),
+    payload,
+    envpod: envpodPart(facts, ids.sessionId),
+  } as AnyValueMap;
+}
+
+function idsPart(ids: RecordIds): AnyValueMap {
+  const part: AnyValueMap = {
     session_id: ids.sessionId,
     run_id: ids.runId,
     step_id: ids.stepId,
@@ -95,17 +117,9 @@ export function envelope(kind: string, ids: RecordIds, facts: EnvelopeFacts, pay
     span_id: ids.spanId,
     parent_span_id: ids.parentSpanId,
   };
-  if (ids.correlationId !== undefined) envIds.correlation_id = ids.correlationId;
-  return {
-    spec: AOTP_SPEC,
-    kind,
-    ts: isoNow(),
-    ids: envIds,
-    subject: subjectPart(identity),
-    capture: capturePart(facts.mode),
-    payload: { fn: facts.fn, ...payload } as AnyValue,
-    envpod: envpodPart(facts, ids.sessionId),
-  } as AnyValueMap;
+  if (ids.correlationId !== undefined) part.correlation_id = ids.correlationId;
+  // Frozen, as the other parts records share: no record's body can change another's.
+  return Object.freeze(part);
 }
 
 // The parts that stay the same from record to record are built once and shared (frozen).

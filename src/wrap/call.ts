@@ -159,7 +159,7 @@ export class CoatCall implements ActiveCall, Scope {
     // The call's few routing keys and the tie's name; its data only once, in the envelope.
     const attributes = Object.assign({}, this.logAttributes);
     attributes[EnvpodKey.TIE_NAME] = name;
-    const payload: AnyValueMap = { event: name };
+    const payload: AnyValueMap = { fn: coating.fn, event: name };
     if (captured !== undefined) payload.preview = previewPart("data", captured.text, captured.isJson);
     emitRecord(coating.spec.event, false, this.ids, coating, payload, attributes, this.ctx);
     return true;
@@ -210,7 +210,7 @@ export class CoatCall implements ActiveCall, Scope {
       const logAttributes = this.logAttributes;
       if (logAttributes !== undefined) {
         if (stream !== undefined) logAttributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
-        const payload: AnyValueMap = {};
+        const payload: AnyValueMap = { fn: coating.fn };
         if (output !== undefined) payload.preview = previewPart("output", output.text, output.isJson);
         const llm = this.llmPart();
         if (llm !== undefined) payload.llm = llm;
@@ -278,7 +278,7 @@ export class CoatCall implements ActiveCall, Scope {
         const errorPart: AnyValueMap = { type };
         if (event[ATTR_EXCEPTION_MESSAGE] !== undefined) errorPart.message = event[ATTR_EXCEPTION_MESSAGE];
         if (event[ATTR_EXCEPTION_STACKTRACE] !== undefined) errorPart.stack = event[ATTR_EXCEPTION_STACKTRACE];
-        const payload: AnyValueMap = { error: errorPart };
+        const payload: AnyValueMap = { fn: coating.fn, error: errorPart };
         if (extra !== undefined) payload.preview = previewPart("output", extra.text, extra.isJson);
         const llm = this.llmPart();
         if (llm !== undefined) payload.llm = llm;

@@ -36,6 +36,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
       spanId: spanContext.spanId,
       parentSpanId: trace.getSpanContext(parent)?.spanId ?? "",
       correlationId: outer.correlationId,
+      idsPart: undefined,
     };
     markOwn(span, ids.stepId);
     const perCall: Attributes = {};
@@ -53,7 +54,7 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     const call = new CoatCall(coating, span, parent, ids, logAttributes);
     if (logAttributes !== undefined) {
       try {
-        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? {} : { preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
+        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
       } catch (error) {
         reportOnce("emitting a log record", error);
       }

@@ -34,13 +34,14 @@ export function tie(name: string, data?: unknown): void {
       spanId: spanContext?.spanId ?? "",
       parentSpanId: "",
       correlationId: scope.correlationId,
+      idsPart: undefined,
     };
     const identity = state.identity;
     const facts: EnvelopeFacts = { op: FREE_EVENT_OP, fn: "", mode, intent: undefined, action: undefined, identity };
     // Routing keys and the tie's name as attributes; its data once, in the envelope.
     const attributes = recordAttributes(ids, FREE_EVENT_OP, "");
     attributes[EnvpodKey.TIE_NAME] = String(name);
-    const payload: AnyValueMap = { event: String(name) };
+    const payload: AnyValueMap = { fn: "", event: String(name) };
     if (mode !== "none" && data !== undefined) {
       const captured = captureValue(data, settings.previewLength, settings.errorStack, policyFor(mode));
       payload.preview = previewPart("data", captured.text, captured.isJson);

@@ -96,3 +96,15 @@ it("the processors skip only the very text coat scrubbed, with the very scrubber
   expect(isScrubbedBy(span, "input", text, withCustom.scrubber)).toBe(false);
   expect(isScrubbedBy({}, "input", text, redacted.scrubber)).toBe(false);
 });
+
+it("keys remembered as clean are remembered per scrubber: a sensitive key stays redacted whatever came before", () => {
+  const value = { query: "x", password: "hunter2", nested: { password: "hunter2", api_key: "k" } };
+  const raw: SnapshotLimits = { ...DEFAULT_LIMITS };
+  const scrubbed: SnapshotLimits = { ...DEFAULT_LIMITS, policy: redacted };
+  for (let i = 0; i < 3; i++) {
+    expect(fastSnapshotJson(value, raw)).toBe(JSON.stringify(snapshot(value, raw)));
+    const text = fastSnapshotJson(value, scrubbed);
+    expect(text).toBe(JSON.stringify(snapshot(value, scrubbed)));
+    expect(text).not.toContain("hunter2");
+  }
+});

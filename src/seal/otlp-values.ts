@@ -220,22 +220,43 @@ export function writeAnyValue(w: CanonicalWriter, value: unknown, v2: boolean): 
  * Scratch lists per nesting depth of kvlists, reused from record to record: reading the file
  * sink's output is bound by the garbage collector, and these were most of what a record allocated.
  */
-const scratch: { keys: string[]; values: unknown[]; order: number[] }[] = [];
+const scratch: { keys: string[]; prefixes: Uint8Array[]; values: unknown[]; order: number[] }[] = [];
 let depth = 0;
+
+/** An attribute key as it reads (lone surrogates as U+FFFD), with the bytes of its `{"key":…,"value":`. */
+interface KeyInfo {
+  key: string;
+  prefix: Uint8Array;
+}
+const keyInfos = new Map<string, KeyInfo>();
+const MAX_KEYS = 4096;
+
+function keyOf(raw: string): KeyInfo {
+  let info = keyInfos.get(raw);
+  if (info === undefined) {
+    const key = wellFormed(raw);
+    info = { key, prefix: keyPrefixBytes(key) };
+    if (keyInfos.size >= MAX_KEYS) keyInfos.clear();
+    keyInfos.set(raw, info);
+  }
+  return info;
+}
 
 /** A KeyValue list, sorted by key, stably (a duplicated key keeps both entries); `visit` false leaves an entry out. */
 export function writeKeyValues(w: CanonicalWriter, list: readonly unknown[], visit: ((key: string, value: unknown) => boolean) | undefined, v2: boolean): void {
-  const lists = (scratch[depth] ??= { keys: [], values: [], order: [] });
+  const lists = (scratch[depth] ??= { keys: [], prefixes: [], values: [], order: [] });
   depth++;
   try {
-    const { keys, values, order } = lists;
+    const { keys, prefixes, values, order } = lists;
     let n = 0;
     for (let i = 0; i < list.length; i++) {
       const kv = asObject(list[i]);
       if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
-      const key = wellFormed(stringOf(kv.key, "attribute key"));
+      const info = keyOf(stringOf(kv.key, "attribute key"));
+      const key = info.key;
       if (visit !== undefined && !visit(key, kv.value)) continue;
       keys[n] = key;
+      prefixes[n] = info.prefix;
       values[n] = kv.value;
       // Insertion sort (stable) as the entries come: lists are short, and often sorted already.
       let at = n;
@@ -250,7 +271,7 @@ export function writeKeyValues(w: CanonicalWriter, list: readonly unknown[], vis
     for (let i = 0; i < n; i++) {
       if (i > 0) w.byte(COMMA);
       const at = order[i]!;
-      w.bytes(keyPrefixBytes(keys[at]!));
+      w.bytes(prefixes[at]!);
       writeAnyValue(w, values[at], v2);
       w.byte(CLOSE_BRACE);
     }

@@ -60,9 +60,18 @@ export class CanonicalWriter {
   }
 
   bytes(b: Uint8Array): void {
-    if (this.n + b.length > this.buf.length) this.grow(b.length);
-    this.buf.set(b, this.n);
-    this.n += b.length;
+    const len = b.length;
+    if (this.n + len > this.buf.length) this.grow(len);
+    if (len >= SHORT) {
+      this.buf.set(b, this.n);
+      this.n += len;
+      return;
+    }
+    // Literals and key prefixes are short: a loop copies them faster than a native call does.
+    const buf = this.buf;
+    let o = this.n;
+    for (let i = 0; i < len; i++) buf[o++] = b[i]!;
+    this.n = o;
   }
 
   /** Text known to be ASCII (digits, hex, base64). */

@@ -206,7 +206,7 @@ export function keyPrefix(key: string): string {
 
 const prefixBytes = new Map<string, Uint8Array>();
 
-function keyPrefixBytes(key: string): Uint8Array {
+export function keyPrefixBytes(key: string): Uint8Array {
   let prefix = prefixBytes.get(key);
   if (prefix === undefined) {
     if (prefixBytes.size >= MAX_KEYS) prefixBytes.clear();

@@ -5,10 +5,8 @@
  */
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
-import { sha256Hex } from "./chain.js";
-import type { CanonicalRecord, SealFields } from "./otlp-canonical.js";
-import type { ResourceTexts } from "./otlp-canonical.js";
-import { otlpLogCanonical, otlpResourceTexts, otlpScopeText, otlpSpanCanonical } from "./otlp-canonical.js";
+import type { HashedRecord, ResourceBytes, SealFields } from "./otlp-canonical.js";
+import { otlpLogHashed, otlpResourceBytes, otlpScopeBytes, otlpSpanHashed } from "./otlp-canonical.js";
 import type { Json } from "./otlp-values.js";
 import { MalformedRecord, asList, asObject, field } from "./otlp-values.js";
 
@@ -65,9 +63,9 @@ export function readOtlpDocument(document: unknown, location: string, sink: Reco
 function readResource(resourceGroup: Json | undefined, signal: Signal, location: string, sink: RecordSink): void {
   if (resourceGroup === undefined) return;
   const resource = field(resourceGroup, "resource");
-  let resourceText: ResourceTexts | undefined;
+  let resourceText: ResourceBytes | undefined;
   try {
-    resourceText = otlpResourceTexts(resource);
+    resourceText = otlpResourceBytes(resource);
   } catch (error) {
     resourceText = undefined;
     sink.malformed(undefined, { signal, name: "", id: "", location }, `its resource: ${(error as Error).message}`);
@@ -77,26 +75,26 @@ function readResource(resourceGroup: Json | undefined, signal: Signal, location:
   for (const item of asList(groups)) {
     const group = asObject(item);
     if (group === undefined) continue;
-    let scopeText = "";
+    let scopeText: Uint8Array | undefined;
     try {
-      scopeText = otlpScopeText(field(group, "scope"));
+      scopeText = otlpScopeBytes(field(group, "scope"));
     } catch (error) {
       sink.malformed(undefined, { signal, name: "", id: "", location }, `its scope: ${(error as Error).message}`);
     }
     const records = signal === "spans" ? field(group, "spans") : field(group, "logRecords", "log_records");
     for (const entry of asList(records)) {
       const record = asObject(entry);
-      if (record !== undefined && resourceText !== undefined && scopeText !== "") readRecord(record, signal, resourceText, scopeText, service, location, sink);
+      if (record !== undefined && resourceText !== undefined && scopeText !== undefined) readRecord(record, signal, resourceText, scopeText, service, location, sink);
     }
   }
 }
 
-function readRecord(record: Json, signal: Signal, resourceText: ResourceTexts, scopeText: string, service: string, location: string, sink: RecordSink): void {
+function readRecord(record: Json, signal: Signal, resourceText: ResourceBytes, scopeText: Uint8Array, service: string, location: string, sink: RecordSink): void {
   const name = String(signal === "spans" ? (field(record, "name") ?? "") : (field(record, "eventName", "event_name") ?? ""));
   const label: RecordLabel = { signal, name, id: String(field(record, "spanId", "span_id") ?? ""), location };
-  let read: CanonicalRecord;
+  let read: HashedRecord;
   try {
-    read = signal === "spans" ? otlpSpanCanonical(record, resourceText, scopeText) : otlpLogCanonical(record, resourceText, scopeText);
+    read = signal === "spans" ? otlpSpanHashed(record, resourceText, scopeText) : otlpLogHashed(record, resourceText, scopeText);
   } catch (error) {
     if (!(error instanceof MalformedRecord)) throw error;
     sink.malformed(chainOf(record), label, error.message);
@@ -115,7 +113,7 @@ function readRecord(record: Json, signal: Signal, resourceText: ResourceTexts, s
     seq: Number(seal.seq),
     prev: seal.prev as string,
     hash: seal.hash as string,
-    intact: sha256Hex(read.canonical) === seal.hash,
+    intact: read.hash === seal.hash,
     version: seal.version === undefined ? 1 : Number(seal.version),
     checkpoints: seal.checkpoints === undefined ? undefined : Number(seal.checkpoints),
     final: seal.final as boolean | undefined,

@@ -5,8 +5,9 @@
  * names, NaN and Infinity as strings). Each function gives the text canonical-sdk.ts gives for the
  * same value before it left the process.
  */
-import { compareUtf16, isInt64, keyPrefix } from "./canonical-values.js";
-import { Pieces, doubleText, intText, jsonText, wellFormed, writeJson } from "./canonical-text.js";
+import { compareUtf16, isInt64, keyPrefixBytes } from "./canonical-values.js";
+import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
+import { CanonicalWriter, ascii } from "./canonical-bytes.js";
 import { LONG_STRING, stringDigest } from "./string-digest.js";
 
 export type Json = Record<string, unknown>;
@@ -97,100 +98,165 @@ export const SEVERITY_NUMBERS: readonly string[] = [
   ...["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"].flatMap((level) => [level, `${level}2`, `${level}3`, `${level}4`].map((name) => `SEVERITY_NUMBER_${name}`)),
 ];
 
+/** The writer verification uses (records are read one at a time, synchronously). */
+export const otlpWriter = new CanonicalWriter();
+/** The writer of the texts below (never used while a record is being written into otlpWriter). */
+const textWriter = new CanonicalWriter();
+
 /** An OTLP JSON AnyValue as canonical text of form v1 or v2 (`v2`: long strings by their digest); absent or empty is `{}`. */
 export function otlpAnyValueText(value: unknown, v2 = false): string {
-  const parts = new Pieces();
-  writeAnyValue(parts, value, v2);
-  return parts.take();
+  const w = textWriter;
+  const start = w.n;
+  writeAnyValue(w, value, v2);
+  const text = w.text(start);
+  w.n = start;
+  return text;
 }
 
 /** A KeyValue list as canonical text: sorted by key, stably (a duplicated key keeps both entries). */
 export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string, value: unknown) => boolean, v2 = false): string {
-  const parts = new Pieces();
-  writeKeyValues(parts, list, visit, v2);
-  return parts.take();
+  const w = textWriter;
+  const start = w.n;
+  writeKeyValues(w, list, visit, v2);
+  const text = w.text(start);
+  w.n = start;
+  return text;
 }
 
+const STRING_OPEN = ascii('{"stringValue":');
+const DIGEST_OPEN = ascii('{"stringSha256":"');
+const QUOTE_CLOSE = ascii('"}');
+const INT_OPEN = ascii('{"intValue":"');
+const DOUBLE_OPEN = ascii('{"doubleValue":');
+const TRUE = ascii('{"boolValue":true}');
+const FALSE = ascii('{"boolValue":false}');
+const EMPTY = ascii("{}");
+const BYTES_OPEN = ascii('{"bytesValue":"');
+const ARRAY_OPEN = ascii('{"arrayValue":{"values":[');
+const ARRAY_CLOSE = ascii("]}}");
+const KVLIST_OPEN = ascii('{"kvlistValue":{"values":');
+const KVLIST_CLOSE = ascii("}}");
+const COMMA = 0x2c;
+const CLOSE_BRACE = 0x7d;
+
 /**
- * Writers of canonical text as pieces appended to `parts`, joined once per record: the pieces are
- * mostly literals, cached key prefixes and the parsed strings themselves, so building a record's
- * text allocates almost nothing but the joined result (concatenation made a string per piece).
+ * Writers of canonical text as UTF-8 bytes into `w` (canonical-bytes.ts): literals and key
+ * prefixes are copied in from bytes kept of them, the parsed strings are written once, and the
+ * record's text is hashed from the buffer without ever becoming a string.
  */
-export function writeAnyValue(parts: Pieces, value: unknown, v2: boolean): void {
+export function writeAnyValue(w: CanonicalWriter, value: unknown, v2: boolean): void {
   const v = asObject(value);
   if (v === undefined) {
-    parts.push("{}");
+    w.bytes(EMPTY);
     return;
   }
   let x: unknown;
   if ((x = field(v, "stringValue", "string_value")) !== undefined) {
     const text = stringOf(x, "stringValue");
-    if (v2 && text.length >= LONG_STRING) parts.push('{"stringSha256":"', stringDigest(text), '"}');
-    else {
-      parts.push('{"stringValue":');
-      writeJson(parts, text);
-      parts.push("}");
+    if (v2 && text.length >= LONG_STRING) {
+      w.bytes(DIGEST_OPEN);
+      w.ascii(stringDigest(text));
+      w.bytes(QUOTE_CLOSE);
+    } else {
+      w.bytes(STRING_OPEN);
+      w.json(text);
+      w.byte(CLOSE_BRACE);
     }
     return;
   }
   if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
     if (typeof x !== "boolean") throw new MalformedRecord("boolValue is not a boolean");
-    parts.push(x ? '{"boolValue":true}' : '{"boolValue":false}');
+    w.bytes(x ? TRUE : FALSE);
     return;
   }
   if ((x = field(v, "intValue", "int_value")) !== undefined) {
     // The JS SDK's JSON writes integers beyond int64 as intValue numbers; on the protobuf wire they are doubles.
-    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) parts.push('{"doubleValue":', doubleText(x), "}");
-    else parts.push('{"intValue":"', int64Text(x, "intValue"), '"}');
+    if (typeof x === "number" && Number.isInteger(x) && !isInt64(x)) {
+      w.bytes(DOUBLE_OPEN);
+      w.ascii(doubleText(x));
+      w.byte(CLOSE_BRACE);
+    } else {
+      const text = int64Text(x, "intValue");
+      w.bytes(INT_OPEN);
+      w.ascii(text);
+      w.bytes(QUOTE_CLOSE);
+    }
     return;
   }
   if ("doubleValue" in v || "double_value" in v) {
-    parts.push('{"doubleValue":', doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue"), "}");
+    const text = doubleOf(v.doubleValue ?? v.double_value ?? null, "doubleValue");
+    w.bytes(DOUBLE_OPEN);
+    w.ascii(text);
+    w.byte(CLOSE_BRACE);
     return;
   }
   if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) {
-    parts.push('{"bytesValue":"', Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64"), '"}');
+    const text = Buffer.from(stringOf(x, "bytesValue"), "base64").toString("base64");
+    w.bytes(BYTES_OPEN);
+    w.ascii(text);
+    w.bytes(QUOTE_CLOSE);
     return;
   }
   if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
     const values = asList(asObject(x)?.values);
-    parts.push('{"arrayValue":{"values":[');
+    w.bytes(ARRAY_OPEN);
     for (let i = 0; i < values.length; i++) {
-      if (i > 0) parts.push(",");
-      writeAnyValue(parts, values[i], v2);
+      if (i > 0) w.byte(COMMA);
+      writeAnyValue(w, values[i], v2);
     }
-    parts.push("]}}");
+    w.bytes(ARRAY_CLOSE);
     return;
   }
   if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
-    parts.push('{"kvlistValue":{"values":');
-    writeKeyValues(parts, asList(asObject(x)?.values), undefined, v2);
-    parts.push("}}");
+    w.bytes(KVLIST_OPEN);
+    writeKeyValues(w, asList(asObject(x)?.values), undefined, v2);
+    w.bytes(KVLIST_CLOSE);
     return;
   }
-  parts.push("{}");
+  w.bytes(EMPTY);
 }
 
 /**
  * Scratch lists per nesting depth of kvlists, reused from record to record: reading the file
  * sink's output is bound by the garbage collector, and these were most of what a record allocated.
  */
-const scratch: { keys: string[]; values: unknown[]; order: number[] }[] = [];
+const scratch: { keys: string[]; prefixes: Uint8Array[]; values: unknown[]; order: number[] }[] = [];
 let depth = 0;
 
+/** An attribute key as it reads (lone surrogates as U+FFFD), with the bytes of its `{"key":…,"value":`. */
+interface KeyInfo {
+  key: string;
+  prefix: Uint8Array;
+}
+const keyInfos = new Map<string, KeyInfo>();
+const MAX_KEYS = 4096;
+
+function keyOf(raw: string): KeyInfo {
+  let info = keyInfos.get(raw);
+  if (info === undefined) {
+    const key = wellFormed(raw);
+    info = { key, prefix: keyPrefixBytes(key) };
+    if (keyInfos.size >= MAX_KEYS) keyInfos.clear();
+    keyInfos.set(raw, info);
+  }
+  return info;
+}
+
 /** A KeyValue list, sorted by key, stably (a duplicated key keeps both entries); `visit` false leaves an entry out. */
-export function writeKeyValues(parts: Pieces, list: readonly unknown[], visit: ((key: string, value: unknown) => boolean) | undefined, v2: boolean): void {
-  const lists = (scratch[depth] ??= { keys: [], values: [], order: [] });
+export function writeKeyValues(w: CanonicalWriter, list: readonly unknown[], visit: ((key: string, value: unknown) => boolean) | undefined, v2: boolean): void {
+  const lists = (scratch[depth] ??= { keys: [], prefixes: [], values: [], order: [] });
   depth++;
   try {
-    const { keys, values, order } = lists;
+    const { keys, prefixes, values, order } = lists;
     let n = 0;
     for (let i = 0; i < list.length; i++) {
       const kv = asObject(list[i]);
       if (kv === undefined) throw new MalformedRecord("an attribute is not a key/value object");
-      const key = wellFormed(stringOf(kv.key, "attribute key"));
+      const info = keyOf(stringOf(kv.key, "attribute key"));
+      const key = info.key;
       if (visit !== undefined && !visit(key, kv.value)) continue;
       keys[n] = key;
+      prefixes[n] = info.prefix;
       values[n] = kv.value;
       // Insertion sort (stable) as the entries come: lists are short, and often sorted already.
       let at = n;
@@ -201,17 +267,45 @@ export function writeKeyValues(parts: Pieces, list: readonly unknown[], visit: (
       order[at] = n;
       n++;
     }
-    parts.push("[");
+    w.byte(0x5b);
     for (let i = 0; i < n; i++) {
-      if (i > 0) parts.push(",");
+      if (i > 0) w.byte(COMMA);
       const at = order[i]!;
-      parts.push(keyPrefix(keys[at]!));
-      writeAnyValue(parts, values[at], v2);
-      parts.push("}");
+      w.bytes(prefixes[at]!);
+      writeAnyValue(w, values[at], v2);
+      w.byte(CLOSE_BRACE);
     }
-    parts.push("]");
+    w.byte(0x5d);
     for (let i = 0; i < n; i++) values[i] = undefined;
   } finally {
     depth--;
   }
 }
+
+/** idTextOf(value, bytes, what) written into `w`. */
+export function writeIdOf(w: CanonicalWriter, value: unknown, bytes: number, what: string): void {
+  if (value === undefined || value === "") {
+    w.byte(0x22);
+    w.byte(0x22);
+    return;
+  }
+  if (typeof value !== "string") throw new MalformedRecord(`${what} is not a string`);
+  if (value.length === bytes * 2 && HEX.test(value)) {
+    w.byte(0x22);
+    w.ascii(LOWER_HEX.test(value) ? value : value.toLowerCase());
+    w.byte(0x22);
+    return;
+  }
+  if (BASE64.test(value)) {
+    const decoded = Buffer.from(value, "base64");
+    if (decoded.length === bytes) {
+      w.byte(0x22);
+      w.ascii(decoded.toString("hex"));
+      w.byte(0x22);
+      return;
+    }
+  }
+  w.json(value.toLowerCase());
+}
+
+const LOWER_HEX = /^[0-9a-f]+$/;

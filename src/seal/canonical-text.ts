@@ -17,47 +17,6 @@ export function jsonText(value: string): string {
   return NEEDS_CARE.test(value) ? JSON.stringify(wellFormed(value)) : `"${value}"`;
 }
 
-/**
- * Pieces of canonical text, joined once. The list keeps its length from text to text (stale slots
- * are blanked, not cut off): truncating an array releases its storage, and regrowing it was most
- * of what reading a record allocated.
- */
-export class Pieces {
-  private readonly list: string[] = [];
-  private n = 0;
-  private high = 0;
-
-  push(a: string, b?: string, c?: string, d?: string): void {
-    const list = this.list;
-    list[this.n++] = a;
-    if (b === undefined) return;
-    list[this.n++] = b;
-    if (c === undefined) return;
-    list[this.n++] = c;
-    if (d !== undefined) list[this.n++] = d;
-  }
-
-  /** Forgets what was pushed. */
-  clear(): void {
-    this.n = 0;
-  }
-
-  /** The text pushed since the last clear() or take(); then empty again. */
-  take(): string {
-    const list = this.list;
-    for (let i = this.n; i < this.high; i++) list[i] = "";
-    if (this.n > this.high) this.high = this.n;
-    this.n = 0;
-    return list.join("");
-  }
-}
-
-/** jsonText(value) appended to `parts`: the string itself between quotes when it needs no care. */
-export function writeJson(parts: Pieces, value: string): void {
-  if (NEEDS_CARE.test(value)) parts.push(JSON.stringify(wellFormed(value)));
-  else parts.push('"', value, '"');
-}
-
 /** Characters JSON must escape, and surrogates (which may be lone). */
 const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
 

@@ -6,7 +6,7 @@
  * same value before it left the process.
  */
 import { compareUtf16, isInt64, keyPrefixBytes } from "./canonical-values.js";
-import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
+import { doubleText, intText, wellFormed } from "./canonical-text.js";
 import { CanonicalWriter, ascii } from "./canonical-bytes.js";
 import { LONG_STRING, stringDigest } from "./string-digest.js";
 
@@ -63,21 +63,6 @@ function doubleOf(value: unknown, what: string): string {
 
 const HEX = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/**
- * A trace or span id (`bytes` long) as canonical text. Hex and base64 (the protobuf JSON mapping
- * of bytes) cannot be confused: 16 bytes are 32 hex digits or 24 base64 characters, 8 are 16 or 12.
- */
-export function idTextOf(value: unknown, bytes: number, what: string): string {
-  if (value === undefined || value === "") return '""';
-  if (typeof value !== "string") throw new MalformedRecord(`${what} is not a string`);
-  if (value.length === bytes * 2 && HEX.test(value)) return `"${value.toLowerCase()}"`;
-  if (BASE64.test(value)) {
-    const decoded = Buffer.from(value, "base64");
-    if (decoded.length === bytes) return `"${decoded.toString("hex")}"`;
-  }
-  return jsonText(value.toLowerCase());
-}
 
 /** Enum from a number or its protobuf name (`SPAN_KIND_SERVER`, `STATUS_CODE_ERROR`, …). */
 export function enumOf(value: unknown, names: readonly string[], what: string): number {
@@ -282,7 +267,10 @@ export function writeKeyValues(w: CanonicalWriter, list: readonly unknown[], vis
   }
 }
 
-/** idTextOf(value, bytes, what) written into `w`. */
+/**
+ * A trace or span id (`bytes` long) written into `w` as canonical text. Hex and base64 (the protobuf
+ * JSON mapping of bytes) cannot be confused: 16 bytes are 32 hex digits or 24 base64 characters, 8 are 16 or 12.
+ */
 export function writeIdOf(w: CanonicalWriter, value: unknown, bytes: number, what: string): void {
   if (value === undefined || value === "") {
     w.byte(0x22);

@@ -10,7 +10,8 @@ import { doubleText, intText, jsonText, wellFormed } from "./canonical-text.js";
 import { isShared } from "../runtime/shared-values.js";
 import { LONG_STRING, stringDigest } from "./string-digest.js";
 import type { CanonicalWriter } from "./canonical-bytes.js";
-import { ascii, kept, writer } from "./canonical-bytes.js";
+import { kept, writer } from "./canonical-bytes.js";
+import { ARRAY_CLOSE, ARRAY_OPEN, BYTES_OPEN, CLOSE_BRACE, COMMA, DIGEST_OPEN, DOUBLE_OPEN, EMPTY, FALSE, INT_OPEN, KVLIST_CLOSE, KVLIST_OPEN, QUOTE_CLOSE, STRING_OPEN, TRUE } from "./canonical-literals.js";
 
 /** An SDK value as a canonical AnyValue of form v2 (the form sealing writes): long strings by their digest. */
 export function anyValueText(value: unknown): string {
@@ -33,21 +34,6 @@ export function keyValuesText(values: Record<string, unknown>, skip?: (key: stri
   return text;
 }
 
-const STRING_OPEN = ascii('{"stringValue":');
-const DIGEST_OPEN = ascii('{"stringSha256":"');
-const DIGEST_CLOSE = ascii('"}');
-const INT_OPEN = ascii('{"intValue":"');
-const DOUBLE_OPEN = ascii('{"doubleValue":');
-const TRUE = ascii('{"boolValue":true}');
-const FALSE = ascii('{"boolValue":false}');
-const EMPTY = ascii("{}");
-const BYTES_OPEN = ascii('{"bytesValue":"');
-const ARRAY_OPEN = ascii('{"arrayValue":{"values":[');
-const ARRAY_CLOSE = ascii("]}}");
-const KVLIST_OPEN = ascii('{"kvlistValue":{"values":');
-const KVLIST_CLOSE = ascii("}}");
-const COMMA = 0x2c;
-const CLOSE_BRACE = 0x7d;
 
 export function writeAnyValue(w: CanonicalWriter, value: unknown): void {
   switch (typeof value) {
@@ -55,7 +41,7 @@ export function writeAnyValue(w: CanonicalWriter, value: unknown): void {
       if (value.length >= LONG_STRING) {
         w.bytes(DIGEST_OPEN);
         w.ascii(stringDigest(value));
-        w.bytes(DIGEST_CLOSE);
+        w.bytes(QUOTE_CLOSE);
       } else {
         w.bytes(STRING_OPEN);
         w.json(value);
@@ -66,7 +52,7 @@ export function writeAnyValue(w: CanonicalWriter, value: unknown): void {
       if (isInt64(value)) {
         w.bytes(INT_OPEN);
         w.ascii(intText(value));
-        w.bytes(DIGEST_CLOSE);
+        w.bytes(QUOTE_CLOSE);
       } else {
         w.bytes(DOUBLE_OPEN);
         w.ascii(doubleText(value));
@@ -81,7 +67,7 @@ export function writeAnyValue(w: CanonicalWriter, value: unknown): void {
       else if (value instanceof Uint8Array) {
         w.bytes(BYTES_OPEN);
         w.ascii(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64"));
-        w.bytes(DIGEST_CLOSE);
+        w.bytes(QUOTE_CLOSE);
       } else if (Array.isArray(value)) {
         w.bytes(ARRAY_OPEN);
         for (let i = 0; i < value.length; i++) {

@@ -7,8 +7,9 @@
  */
 import { compareUtf16, isInt64, keyPrefixBytes } from "./canonical-values.js";
 import { doubleText, intText, wellFormed } from "./canonical-text.js";
-import { CanonicalWriter, ascii } from "./canonical-bytes.js";
+import { CanonicalWriter } from "./canonical-bytes.js";
 import { LONG_STRING, stringDigest } from "./string-digest.js";
+import { ARRAY_CLOSE, ARRAY_OPEN, BYTES_OPEN, CLOSE_BRACE, COMMA, DIGEST_OPEN, DOUBLE_OPEN, EMPTY, FALSE, INT_OPEN, KVLIST_CLOSE, KVLIST_OPEN, QUOTE_CLOSE, STRING_OPEN, TRUE } from "./canonical-literals.js";
 
 export type Json = Record<string, unknown>;
 
@@ -108,21 +109,6 @@ export function otlpKeyValuesText(list: readonly unknown[], visit?: (key: string
   return text;
 }
 
-const STRING_OPEN = ascii('{"stringValue":');
-const DIGEST_OPEN = ascii('{"stringSha256":"');
-const QUOTE_CLOSE = ascii('"}');
-const INT_OPEN = ascii('{"intValue":"');
-const DOUBLE_OPEN = ascii('{"doubleValue":');
-const TRUE = ascii('{"boolValue":true}');
-const FALSE = ascii('{"boolValue":false}');
-const EMPTY = ascii("{}");
-const BYTES_OPEN = ascii('{"bytesValue":"');
-const ARRAY_OPEN = ascii('{"arrayValue":{"values":[');
-const ARRAY_CLOSE = ascii("]}}");
-const KVLIST_OPEN = ascii('{"kvlistValue":{"values":');
-const KVLIST_CLOSE = ascii("}}");
-const COMMA = 0x2c;
-const CLOSE_BRACE = 0x7d;
 
 /**
  * Writers of canonical text as UTF-8 bytes into `w` (canonical-bytes.ts): literals and key

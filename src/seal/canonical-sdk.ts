@@ -15,11 +15,12 @@ import { hrTimeText, jsonText, wellFormed } from "./canonical-text.js";
 import type { CanonicalWriter } from "./canonical-bytes.js";
 import { ascii, kept, writer } from "./canonical-bytes.js";
 import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
+import { E_CLOSE, E_NAME, E_TIME, L_BODY, L_EVENT_NAME, L_RESOURCE, L_SEVERITY, L_SEVERITY_TEXT, L_TIME, L_TRACE_ID, S_ATTRIBUTES, S_END, S_EVENTS, S_FORM_KIND, S_LINKS, S_MESSAGE, S_NAME, S_PARENT, S_RESOURCE, S_SCOPE, S_SPAN_ID, S_START, S_STATUS, S_TRACE_ID } from "./canonical-literals.js";
+import { LOG_FORM } from "./canonical-literals.js";
 
 /** The canonical form's version: sealing writes v2; verify reads v1 and v2. */
 export const FORM_VERSION = 2;
-export const SPAN_FORM = "span/2";
-export const LOG_FORM = "log/2";
+export { LOG_FORM, SPAN_FORM } from "./canonical-literals.js";
 export const SPAN_FORM_V1 = "span/1";
 export const LOG_FORM_V1 = "log/1";
 
@@ -35,33 +36,9 @@ export function canonicalLogRecord(record: ReadableLogRecord): string {
   return writer.text();
 }
 
-const S_ATTRIBUTES = ascii('{"attributes":');
-const S_END = ascii(',"endTimeUnixNano":"');
-const S_EVENTS = ascii('","events":');
-const S_FORM_KIND = ascii(`,"form":"${SPAN_FORM}","kind":`);
-const S_LINKS = ascii(',"links":');
-const S_NAME = ascii(',"name":');
-const S_PARENT = ascii(',"parentSpanId":');
-const S_RESOURCE = ascii(',"resource":');
-const S_SCOPE = ascii(',"scope":');
-const S_SPAN_ID = ascii(',"spanId":');
-const S_START = ascii(',"startTimeUnixNano":"');
-const S_STATUS = ascii('","status":{"code":');
-const S_MESSAGE = ascii(',"message":');
-const S_TRACE_ID = ascii('},"traceId":');
-const L_BODY = ascii(',"body":');
-const L_EVENT_NAME = ascii(',"eventName":');
 const L_FORM_OBSERVED = ascii(`,"form":"${LOG_FORM}","observedTimeUnixNano":"`);
-const L_RESOURCE = ascii('","resource":');
-const L_SEVERITY = ascii(',"severityNumber":');
-const L_SEVERITY_TEXT = ascii(',"severityText":');
-const L_TIME = ascii(',"timeUnixNano":"');
-const L_TRACE_ID = ascii('","traceId":');
 const EMPTY_LIST = ascii("[]");
 const EMPTY_STRING = ascii('""');
-const E_NAME = ascii(',"name":');
-const E_TIME = ascii(',"timeUnixNano":"');
-const E_CLOSE = ascii('"}');
 const K_SPAN_ID = ascii(',"spanId":');
 const K_TRACE_ID = ascii(',"traceId":');
 const NO_ATTRIBUTES = {};

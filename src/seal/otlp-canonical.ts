@@ -29,6 +29,7 @@ import {
   writeKeyValues,
 } from "./otlp-values.js";
 import { isUnhashedSealKey, isUnhashedSpanKeyV2 } from "./unhashed.js";
+import { E_CLOSE, E_NAME, E_TIME, L_BODY, L_EVENT_NAME, L_RESOURCE, L_SEVERITY, L_SEVERITY_TEXT, L_TIME, L_TRACE_ID, S_ATTRIBUTES, S_END, S_EVENTS, S_FORM_KIND, S_LINKS, S_MESSAGE, S_NAME, S_PARENT, S_RESOURCE, S_SCOPE, S_SPAN_ID, S_START, S_STATUS, S_TRACE_ID } from "./canonical-literals.js";
 
 /** The seal attributes of a record as they read (types checked later, by the verifier). */
 export interface SealFields {
@@ -131,34 +132,10 @@ export function otlpScopeText(scope: unknown): string {
   return `{"name":${jsonText(stringOf(field(s, "name"), "scope name"))},"version":${jsonText(stringOf(field(s, "version"), "scope version"))}}`;
 }
 
-const S_ATTRIBUTES = ascii('{"attributes":');
-const S_END = ascii(',"endTimeUnixNano":"');
-const S_EVENTS = ascii('","events":');
-const S_FORM_KIND = ascii(`,"form":"${SPAN_FORM}","kind":`);
 const S_FORM_KIND_V1 = ascii(`,"form":"${SPAN_FORM_V1}","kind":`);
-const S_LINKS = ascii(',"links":');
-const S_NAME = ascii(',"name":');
-const S_PARENT = ascii(',"parentSpanId":');
-const S_RESOURCE = ascii(',"resource":');
-const S_SCOPE = ascii(',"scope":');
-const S_SPAN_ID = ascii(',"spanId":');
-const S_START = ascii(',"startTimeUnixNano":"');
-const S_STATUS = ascii('","status":{"code":');
-const S_MESSAGE = ascii(',"message":');
-const S_TRACE_ID = ascii('},"traceId":');
-const L_BODY = ascii(',"body":');
-const L_EVENT_NAME = ascii(',"eventName":');
 const L_FORM = ascii(`,"form":"${LOG_FORM}"`);
 const L_FORM_V1 = ascii(`,"form":"${LOG_FORM_V1}"`);
 const L_OBSERVED = ascii(',"observedTimeUnixNano":"');
-const L_RESOURCE = ascii('","resource":');
-const L_SEVERITY = ascii(',"severityNumber":');
-const L_SEVERITY_TEXT = ascii(',"severityText":');
-const L_TIME = ascii(',"timeUnixNano":"');
-const L_TRACE_ID = ascii('","traceId":');
-const E_NAME = ascii(',"name":');
-const E_TIME = ascii(',"timeUnixNano":"');
-const E_CLOSE = ascii('"}');
 const K_SPAN_ID = ascii(',"spanId":');
 const K_TRACE_ID = ascii(',"traceId":');
 

@@ -10,7 +10,7 @@ import type { ReadableSpan, TimedEvent } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { Link } from "@opentelemetry/api";
 import { noteOnce } from "../runtime/report.js";
-import { compareUtf16, writeAnyValue, writeKeyValues } from "./canonical-values.js";
+import { compareUtf16, sortWrittenEntries, writeAnyValue, writeKeyValues } from "./canonical-values.js";
 import { hrTimeText, jsonText, wellFormed } from "./canonical-text.js";
 import type { CanonicalWriter } from "./canonical-bytes.js";
 import { ascii, kept, writer } from "./canonical-bytes.js";
@@ -143,15 +143,7 @@ function writeEvents(w: CanonicalWriter, events: readonly TimedEvent[]): void {
     w.bytes(E_CLOSE);
     ends.push(start, w.n);
   }
-  if (!sorted) {
-    const texts = events.map((event, i) => ({ name: wellFormed(event.name), bytes: new Uint8Array(w.buf.subarray(ends[2 * i]!, ends[2 * i + 1]!)) }));
-    texts.sort((a, b) => compareUtf16(a.name, b.name)); // stable
-    w.n = listStart;
-    texts.forEach((t, i) => {
-      if (i > 0) w.byte(0x2c);
-      w.bytes(t.bytes);
-    });
-  }
+  if (!sorted) sortWrittenEntries(w, listStart, events.map((event) => wellFormed(event.name)), ends);
   w.byte(0x5d);
 }
 

@@ -253,3 +253,17 @@ function sortKeys(keys: string[]): string[] {
 export function compareUtf16(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * Puts list entries already written into `w` since `listStart` in a stable order by `names[i]`;
+ * entry i spans `ends[2i]` to `ends[2i + 1]`, and entries are separated by commas.
+ */
+export function sortWrittenEntries(w: CanonicalWriter, listStart: number, names: readonly string[], ends: readonly number[]): void {
+  const texts = names.map((name, i) => ({ name, bytes: new Uint8Array(w.buf.subarray(ends[2 * i]!, ends[2 * i + 1]!)) }));
+  texts.sort((a, b) => compareUtf16(a.name, b.name)); // stable
+  w.n = listStart;
+  texts.forEach((t, i) => {
+    if (i > 0) w.byte(0x2c);
+    w.bytes(t.bytes);
+  });
+}

@@ -5,7 +5,7 @@
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
 import { LOG_FORM, LOG_FORM_V1, SPAN_FORM, SPAN_FORM_V1 } from "./canonical-sdk.js";
-import { compareUtf16 } from "./canonical-values.js";
+import { compareUtf16, sortWrittenEntries } from "./canonical-values.js";
 import { jsonText } from "./canonical-text.js";
 import type { CanonicalWriter } from "./canonical-bytes.js";
 import { ascii, kept } from "./canonical-bytes.js";
@@ -281,15 +281,7 @@ function writeEvents(w: CanonicalWriter, events: readonly unknown[], v2: boolean
     w.bytes(E_CLOSE);
     ends.push(start, w.n);
   }
-  if (!sorted) {
-    const texts = names.map((name, i) => ({ name, bytes: new Uint8Array(w.buf.subarray(ends[2 * i]!, ends[2 * i + 1]!)) }));
-    texts.sort((a, b) => compareUtf16(a.name, b.name)); // stable
-    w.n = listStart;
-    texts.forEach((t, i) => {
-      if (i > 0) w.byte(0x2c);
-      w.bytes(t.bytes);
-    });
-  }
+  if (!sorted) sortWrittenEntries(w, listStart, names, ends);
   w.byte(0x5d);
 }
 

@@ -1,4 +1,5 @@
-import type { LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { Environment } from "../runtime/environment.js";
 import { CaptureLogProcessor, CaptureSpanProcessor } from "../processors/capture.js";
 import { LogPipeline } from "../processors/log-pipeline.js";
 import { SpanPipeline } from "../processors/span-pipeline.js";
@@ -6,7 +7,7 @@ import { SealLogRecordProcessor } from "../processors/seal-logs.js";
 import { SealSpanProcessor } from "../processors/seal-spans.js";
 import type { SealOptions } from "../seal/options.js";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import { batchLogSettings, batchSpanSettings } from "./env.js";
 import type { CoatSetupOptions } from "./options.js";
@@ -26,16 +27,26 @@ import { applySettings } from "./settings.js";
 export function coatSpanProcessors(options: CoatSetupOptions = {}): SpanProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
-  const batch = batchSpanSettings(env);
-  return [spanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans.map((exporter) => new BatchSpanProcessor({ exporter, ...batch })), sealOptions(options))];
+  return [setupSpanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans, options, env)];
 }
 
 /** The log record processors agent-coat would install; see coatSpanProcessors(). */
 export function coatLogProcessors(options: CoatSetupOptions = {}): LogRecordProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
+  return [setupLogPipeline(resolveDestinations(options, env, { spans: false, logs: true }).logs, options, env)];
+}
+
+/** A setup's span pipeline: one batch processor per exporter (OTEL_BSP_*) behind capture and the seal. */
+export function setupSpanPipeline(exporters: readonly SpanExporter[], options: CoatSetupOptions, env: Environment): SpanProcessor {
+  const batch = batchSpanSettings(env);
+  return spanPipeline(exporters.map((exporter) => new BatchSpanProcessor({ exporter, ...batch })), sealOptions(options));
+}
+
+/** A setup's log pipeline: one batch processor per exporter (OTEL_BLRP_*) behind capture and the seal. */
+export function setupLogPipeline(exporters: readonly LogRecordExporter[], options: CoatSetupOptions, env: Environment): LogRecordProcessor {
   const batch = batchLogSettings(env);
-  return [logPipeline(resolveDestinations(options, env, { spans: false, logs: true }).logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), sealOptions(options))];
+  return logPipeline(exporters.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), sealOptions(options));
 }
 
 /** The seal options of a setup, or undefined when sealing is off. */

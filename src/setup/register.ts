@@ -4,13 +4,12 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from "@opentelemetry/resources";
 import type { Resource } from "@opentelemetry/resources";
-import { BatchLogRecordProcessor, LoggerProvider } from "@opentelemetry/sdk-logs";
-import { BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { LoggerProvider } from "@opentelemetry/sdk-logs";
+import { TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../runtime/state.js";
 import { resolveDestinations } from "./destinations.js";
-import { logPipeline, sealOptions, spanPipeline } from "./processors.js";
-import { batchLogSettings, batchSpanSettings } from "./env.js";
+import { setupLogPipeline, setupSpanPipeline } from "./processors.js";
 import { claimLoggerProvider, globalLoggerProvider, releaseLoggerProvider } from "../runtime/otel-globals.js";
 import { warnOnce } from "../runtime/report.js";
 import { tracerSettingsFromEnv } from "./trace-env.js";
@@ -50,17 +49,14 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   applySettings(options, env);
   const resource = buildResource(options, env);
   const destinations = resolveDestinations(options, env, { spans: true, logs: true });
-  const seal = sealOptions(options);
-  const spanBatch = batchSpanSettings(env);
   const tracerProvider = new TracerProvider({
     ...tracerSettingsFromEnv(env),
     resource,
-    spanProcessors: [spanPipeline(destinations.spans.map((exporter) => new BatchSpanProcessor({ exporter, ...spanBatch })), seal), ...(options.spanProcessors ?? [])],
+    spanProcessors: [setupSpanPipeline(destinations.spans, options, env), ...(options.spanProcessors ?? [])],
   });
-  const batch = batchLogSettings(env);
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [logPipeline(destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), seal), ...(options.logRecordProcessors ?? [])],
+    processors: [setupLogPipeline(destinations.logs, options, env), ...(options.logRecordProcessors ?? [])],
   });
 
   const contextManager = new AsyncLocalStorageContextManager();

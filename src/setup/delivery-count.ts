@@ -7,13 +7,6 @@ interface Exporter<T> {
   forceFlush?(): Promise<void>;
 }
 
-/** What one destination delivered and failed to deliver. */
-export interface DeliveryCount {
-  readonly destination: string;
-  delivered: number;
-  failed: number;
-}
-
 const FAILED = 1;
 
 /**
@@ -21,7 +14,7 @@ const FAILED = 1;
  * reported: once at the first failure, and with the totals at shutdown. Nothing is lost silently.
  */
 export function countDelivery<T, E extends Exporter<T>>(exporter: E, destination: string, what: string): E {
-  const count: DeliveryCount = { destination, delivered: 0, failed: 0 };
+  const count = { delivered: 0, failed: 0 };
   const counted: Exporter<T> = {
     export(items, done) {
       exporter.export(items, (result) => {

@@ -25,28 +25,12 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
   const out: Destinations = { spans: [], logs: [], described: [] };
   const traces = otlpTarget("traces", options, env);
   const logs = otlpTarget("logs", options, env);
-  if (traces !== undefined && want.spans) {
-    const described = `otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`;
-    out.spans.push(countDelivery(otlpSpanExporter(traces), described, "spans"));
-    out.described.push(described);
-  }
-  if (logs !== undefined && want.logs) {
-    const described = `otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`;
-    out.logs.push(countDelivery(otlpLogExporter(logs), described, "log records"));
-    out.described.push(described);
-  }
+  if (traces !== undefined && want.spans) addOtlpSpans(out, traces, `otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`);
+  if (logs !== undefined && want.logs) addOtlpLogs(out, logs, `otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
   const presets = (Array.isArray(options.destinations) ? options.destinations : []).map((destination) => [destination, presetTargets(destination, env)] as const);
   for (const [destination, targets] of presets) {
-    if (targets?.traces !== undefined && want.spans) {
-      const described = `${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`;
-      out.spans.push(countDelivery(otlpSpanExporter(targets.traces), described, "spans"));
-      out.described.push(described);
-    }
-    if (targets?.logs !== undefined && want.logs) {
-      const described = `${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`;
-      out.logs.push(countDelivery(otlpLogExporter(targets.logs), described, "log records"));
-      out.described.push(described);
-    }
+    if (targets?.traces !== undefined && want.spans) addOtlpSpans(out, targets.traces, `${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`);
+    if (targets?.logs !== undefined && want.logs) addOtlpLogs(out, targets.logs, `${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`);
   }
   const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;
   if (file !== undefined) {
@@ -63,6 +47,17 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
   if (want.spans) out.spans.push(...(options.spanExporters ?? []));
   if (want.logs) out.logs.push(...(options.logExporters ?? []));
   return out;
+}
+
+/** An OTLP destination, its exporter counting what it could not deliver under the name it is described by. */
+function addOtlpSpans(out: Destinations, target: OtlpTarget, described: string): void {
+  out.spans.push(countDelivery(otlpSpanExporter(target), described, "spans"));
+  out.described.push(described);
+}
+
+function addOtlpLogs(out: Destinations, target: OtlpTarget, described: string): void {
+  out.logs.push(countDelivery(otlpLogExporter(target), described, "log records"));
+  out.described.push(described);
 }
 
 function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: Environment): OtlpTarget | undefined {

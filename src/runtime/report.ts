@@ -13,14 +13,7 @@ export function reportOnce(key: string, error: unknown): void {
 
 /** A warning, once per `key`, through diag, or on stderr when no diag logger is registered. Never throws. */
 export function warnOnce(key: string, message: string): void {
-  if (reported.has(key)) return;
-  reported.add(key);
-  try {
-    if (hasDiagLogger()) diag.warn(`agent-coat: ${message}`);
-    else process.stderr.write(`agent-coat: ${message}\n`);
-  } catch {
-    // diag or stderr failed: nothing left to report to.
-  }
+  once(key, message, true);
 }
 
 /**
@@ -28,12 +21,17 @@ export function warnOnce(key: string, message: string): void {
  * `key`. Never throws.
  */
 export function noteOnce(key: string, message: string): void {
+  once(key, message, false);
+}
+
+function once(key: string, message: string, stderrWithoutDiag: boolean): void {
   if (reported.has(key)) return;
   reported.add(key);
   try {
-    diag.warn(`agent-coat: ${message}`);
+    if (stderrWithoutDiag && !hasDiagLogger()) process.stderr.write(`agent-coat: ${message}\n`);
+    else diag.warn(`agent-coat: ${message}`);
   } catch {
-    // nothing left to report to.
+    // diag or stderr failed: nothing left to report to.
   }
 }
 

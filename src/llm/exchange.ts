@@ -105,4 +105,10 @@ export interface LlmShape {
   response(result: unknown): LlmResponse | undefined;
   /** A new accumulator for a streamed result of this shape. */
   stream(): LlmStreamAccumulator;
+  /**
+   * A result that completes later without being a promise or a stream itself (the AI SDK's
+   * `streamText` result): a promise of its response, which the call waits for before it ends.
+   * Undefined when `result` is not such a value. The promise must never reject.
+   */
+  settle?(result: unknown): Promise<LlmResponse | undefined> | undefined;
 }

@@ -1,14 +1,6 @@
 import { SemanticConventions as OI } from "@arizeai/openinference-semantic-conventions";
 import { ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE } from "@opentelemetry/semantic-conventions";
-import {
-  ATTR_GEN_AI_COMPLETION,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_PROMPT,
-  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
-} from "@opentelemetry/semantic-conventions/incubating";
+import { GenAiKey } from "../dialects/gen-ai-keys.js";
 import { EnvpodKey } from "../dialects/keys.js";
 
 /** Attributes whose whole value is content (what a call received, produced or threw). */
@@ -20,13 +12,13 @@ const EXACT: ReadonlySet<string> = new Set([
   OI.RERANKER_QUERY,
   ATTR_EXCEPTION_MESSAGE,
   ATTR_EXCEPTION_STACKTRACE,
-  ATTR_GEN_AI_PROMPT,
-  ATTR_GEN_AI_COMPLETION,
-  ATTR_GEN_AI_INPUT_MESSAGES,
-  ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
-  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
-  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  GenAiKey.PROMPT,
+  GenAiKey.COMPLETION,
+  GenAiKey.INPUT_MESSAGES,
+  GenAiKey.OUTPUT_MESSAGES,
+  GenAiKey.SYSTEM_INSTRUCTIONS,
+  GenAiKey.TOOL_CALL_ARGUMENTS,
+  GenAiKey.TOOL_CALL_RESULT,
   EnvpodKey.TIE_DATA,
 ]);
 
@@ -42,7 +34,7 @@ const PREFIXES: readonly string[] = [
 ];
 
 /** The older flattened GenAI form: `gen_ai.prompt.0.content`, `gen_ai.completion.1.role` … */
-const INDEXED: readonly string[] = [`${ATTR_GEN_AI_PROMPT}.`, `${ATTR_GEN_AI_COMPLETION}.`];
+const INDEXED: readonly string[] = [`${GenAiKey.PROMPT}.`, `${GenAiKey.COMPLETION}.`];
 
 const MEMO_LIMIT = 4096;
 const memo = new Map<string, boolean>();

@@ -27,6 +27,14 @@ export const EnvpodKey = {
   STREAM_CHUNKS: "envpod.stream.chunks",
   STREAM_ABANDONED: "envpod.stream.abandoned",
   ERROR_TYPE: "envpod.error.type",
+  /** LLM calls: how many of the oldest input messages did not fit the span's attribute count limit. */
+  LLM_INPUT_MESSAGES_OMITTED: "envpod.llm.input_messages.omitted",
+  /** The LLM shape (SDK) a call was recognised as, e.g. `openai.chat`. */
+  LLM_SHAPE: "envpod.llm.shape",
+  /** RUN / SESSION spans: running totals of the LLM calls inside (cost is an estimate, USD). */
+  LLM_CALLS: "envpod.llm.calls",
+  LLM_TOKENS_TOTAL: "envpod.llm.token_count.total",
+  LLM_COST_TOTAL: "envpod.llm.cost.total",
 } as const;
 
 /** Span event that marks the first chunk of a streamed result (time to first token). */

@@ -7,10 +7,11 @@ import type { WritableSpan } from "./writable-span.js";
 import type { Enforcement } from "../capture/enforce.js";
 import type { Positions } from "../capture/enforce.js";
 import { DROP, enforceContent, enforceValue, knownClean, notePosition } from "../capture/enforce.js";
-import { AotpKey, EnvpodKey } from "../dialects/keys.js";
+import { AotpKey } from "../dialects/keys.js";
+import { EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../runtime/report.js";
 import { currentEnforcement } from "./enforcement.js";
-import { isScrubbedBy, ownStep } from "../runtime/own-marks.js";
+import { isRenderedOwn, isScrubbedBy, ownStep } from "../runtime/own-marks.js";
 
 /** Which attributes of a record hold content coat rendered itself, already in its mode. */
 type Rendered = "none" | "io" | "all";
@@ -125,7 +126,9 @@ function enforceAttributes(attributes: Attributes, e: Enforcement, rendered: Ren
     else if (marked !== undefined && key === SemanticConventions.INPUT_VALUE && isScrubbedBy(marked, "input", value, e.scrubber)) next = value;
     else if (marked !== undefined && key === SemanticConventions.OUTPUT_VALUE && isScrubbedBy(marked, "output", value, e.scrubber)) next = value;
     else {
-      next = enforceValue(key, value, e, rendered === "all" || (rendered === "io" && IO_KEYS.has(key)));
+      // coat's own LLM messages are rendered in the wrapper's mode, like its input and output: this very value, not one set over it.
+      const own = rendered === "all" || (rendered === "io" && (IO_KEYS.has(key) || (marked !== undefined && isRenderedOwn(marked, key, value))));
+      next = enforceValue(key, value, e, own);
       if (positions !== undefined) notePosition(positions, index, key, value, e);
     }
     index++;

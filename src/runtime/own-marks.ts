@@ -6,6 +6,8 @@
  * (measured: about 1.3 µs per call at 100 k calls/s). Symbol.for: the ESM and CommonJS builds
  * must agree on it.
  */
+import { isContentKey } from "../capture/content-keys.js";
+
 const OWN_STEP = Symbol.for("agent-coat.own-step");
 
 type Marked = { [OWN_STEP]?: unknown };
@@ -44,4 +46,25 @@ export function isScrubbedBy(record: object, direction: "input" | "output", valu
   const r = record as MarkedText;
   if (r[OWN_SCRUBBER] !== scrubber || typeof value !== "string") return false;
   return value === (direction === "input" ? r[OWN_INPUT] : r[OWN_OUTPUT]);
+}
+
+/**
+ * The content attributes coat wrote on its own LLM span (messages, in the wrapper's mode, or only
+ * their roles and tool names in mode none): the processors treat these very values as coat's
+ * rendered content (scrubbed, never dropped or re-rendered); a value someone else sets under the
+ * same key is enforced as before.
+ */
+const OWN_RENDERED = Symbol.for("agent-coat.own-rendered");
+
+type MarkedRendered = { [OWN_RENDERED]?: Record<string, unknown> };
+
+export function markRendered(record: object, attributes: Readonly<Record<string, unknown>>): void {
+  const r = record as MarkedRendered;
+  const own = (r[OWN_RENDERED] ??= Object.create(null) as Record<string, unknown>);
+  for (const key in attributes) if (isContentKey(key)) own[key] = attributes[key];
+}
+
+export function isRenderedOwn(record: object, key: string, value: unknown): boolean {
+  const own = (record as MarkedRendered)[OWN_RENDERED];
+  return own !== undefined && own[key] === value && value !== undefined;
 }

@@ -12,6 +12,9 @@ import type { RedactionRules } from "../capture/secrets.js";
 import type { Identity } from "../context/identity.js";
 import { identityFromEnv } from "../context/identity.js";
 import { FRAMEWORK, VERSION } from "./version.js";
+import type { DialectSet } from "../llm/dialect-set.js";
+import { DEFAULT_DIALECTS, parseDialects } from "../llm/dialect-set.js";
+import { DEFAULT_LLM_STRING_LENGTH } from "../llm/content-rules.js";
 
 /** Process-wide settings that coat() reads on every call. register() writes them. */
 export interface CoatSettings {
@@ -33,6 +36,12 @@ export interface CoatSettings {
   redaction: RedactionRules | undefined;
   /** `ENVPOD_COAT_HASH_KEY`, else the option: makes hash-mode digests keyed (HMAC-SHA256). */
   hashKey: string | undefined;
+  /** `ENVPOD_COAT_DIALECTS`, else the option: the dialects spans are written in. */
+  dialects: DialectSet;
+  /** Cap of each message string on LLM spans (`llmStringLength`, `ENVPOD_COAT_LLM_STRING_LEN`); default 8192. */
+  llmStringLength: number;
+  /** The span attribute count limit the LLM messages must fit (`OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`, default 128). */
+  attributeCountLimit: number;
 }
 
 interface CoatState {
@@ -63,6 +72,9 @@ export function settingsFromEnv(env: Environment = process.env): CoatSettings {
     claimId: undefined,
     redaction: undefined,
     hashKey: env.ENVPOD_COAT_HASH_KEY || undefined,
+    dialects: parseDialects(env.ENVPOD_COAT_DIALECTS, "ENVPOD_COAT_DIALECTS") ?? DEFAULT_DIALECTS,
+    llmStringLength: parsePreviewLength(env.ENVPOD_COAT_LLM_STRING_LEN) ?? DEFAULT_LLM_STRING_LENGTH,
+    attributeCountLimit: parsePreviewLength(env.OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT ?? env.OTEL_ATTRIBUTE_COUNT_LIMIT) ?? 128,
   };
 }
 

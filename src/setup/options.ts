@@ -7,6 +7,7 @@ import type { RedactionRules } from "../capture/secrets.js";
 import type { SealOptions } from "../seal/options.js";
 import type { OtlpProtocol } from "./env.js";
 import type { Destination } from "./presets.js";
+import type { DialectName } from "../llm/dialect-set.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
@@ -27,6 +28,13 @@ export interface CoatSetupOptions {
   hashKey?: string;
   /** Cap of each captured string; ENVPOD_COAT_PREVIEW_LEN wins. Default 200. */
   previewLength?: number;
+  /**
+   * The dialects spans are written in: `envpod`, `openinference`, `gen_ai` (a comma list or an
+   * array; default all three); ENVPOD_COAT_DIALECTS wins. Log records are AOT envelopes whatever this says.
+   */
+  dialects?: string | DialectName[];
+  /** Cap of each message string on LLM spans (default 8192); ENVPOD_COAT_LLM_STRING_LEN wins. */
+  llmStringLength?: number;
   /** Emit AOT log records beside spans (default true). */
   logs?: boolean;
   /** Include stack traces in exception events and error envelopes (default true). */

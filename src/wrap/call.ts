@@ -13,7 +13,7 @@ import { previewPart } from "../dialects/envpod.js";
 import { EnvpodKey, FIRST_CHUNK_EVENT } from "../dialects/keys.js";
 import type { TokenUsage } from "../dialects/openinference.js";
 import { contentAttributes, metadataAttribute, usageAttributes } from "../dialects/openinference.js";
-import { markOwn, markScrubbed } from "../runtime/own-marks.js";
+import { markOwn, markRendered, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import type { ActiveCall, LlmFacts } from "./active-call.js";
 import { captureHook } from "./capture-hook.js";
@@ -21,6 +21,13 @@ import type { Coating } from "./coating.js";
 import { emitRecord } from "./emit.js";
 import { errorMessage, errorType } from "./errors.js";
 import { StreamAggregate } from "./stream-aggregate.js";
+import type { LlmResponse } from "../llm/exchange.js";
+import type { LlmOutcome, LlmRecorder } from "../llm/llm-recorder.js";
+import { responseText } from "../llm/llm-recorder.js";
+import { Op } from "../dialects/ops.js";
+import { observeResolvedStream, quietly } from "./streams.js";
+import type { LlmCost } from "../llm/cost-attributes.js";
+import { costAttributes, currentPrices, estimateCost, isTokenKey, roundCost, usagePart } from "../llm/cost-attributes.js";
 
 
 /** One wrapped call from start to settle: its span, ids and log records. */
@@ -31,6 +38,13 @@ export class CoatCall implements ActiveCall, Scope {
   private stream: StreamAggregate | undefined;
   /** Model, provider and token counts given through current(), for the end record's `payload.llm`. */
   private facts: { model?: string; provider?: string; tokens?: Attributes } | undefined;
+  /** The LLM call's outcome once settled: model, usage, finish reasons (for the end record). */
+  private outcome: LlmOutcome | undefined;
+  /** RUN / SESSION calls: totals of the LLM calls inside. */
+  private totals: { calls: number; tokens: number; cost: number } | undefined;
+  private cost: LlmCost | undefined;
+  /** LLM ops: the result was looked at once (a stream to observe, a result to wait for). */
+  private resolved = false;
 
   constructor(
     readonly coating: Coating,
@@ -42,6 +56,10 @@ export class CoatCall implements ActiveCall, Scope {
      * span's; the end record adds its outcome. Undefined when logs are off.
      */
     private readonly logAttributes: Attributes | undefined,
+    /** LLM ops: the call's LLM semantics (shapes, dialects). */
+    private readonly llmRecorder?: LlmRecorder,
+    /** The coat call this one runs inside, if any: RUN and SESSION calls keep LLM totals. */
+    private readonly parentCall?: CoatCall,
   ) {
     this.ctx = callContext(parent, this, span);
   }
@@ -126,24 +144,29 @@ export class CoatCall implements ActiveCall, Scope {
     if (Array.isArray(events) && events.length > 0) markOwn(events[events.length - 1] as object, this.ids.stepId);
   }
 
-  /** The end record's `payload.llm`: model and provider (options, then current()) and token counts. */
+  /** The end record's `payload.llm`: model, provider, token counts (current() first, then the response), finish reasons, cost. */
   private llmPart(): AnyValueMap | undefined {
     const facts = this.facts;
+    const outcome = this.outcome;
     const options = this.coating.options;
-    const model = facts?.model ?? options.model;
-    const provider = facts?.provider ?? options.provider;
-    if (model === undefined && provider === undefined && facts?.tokens === undefined) return undefined;
-    const part: AnyValueMap = {};
-    if (model !== undefined) part.model_name = model;
-    if (provider !== undefined) part.provider = provider;
+    const model = facts?.model ?? outcome?.model ?? options.model;
+    const provider = facts?.provider ?? outcome?.provider ?? options.provider;
+    const count: AnyValueMap = {};
     const tokens = facts?.tokens;
     if (tokens !== undefined) {
-      const count: AnyValueMap = {};
       if (tokens[SemanticConventions.LLM_TOKEN_COUNT_PROMPT] !== undefined) count.prompt = tokens[SemanticConventions.LLM_TOKEN_COUNT_PROMPT];
       if (tokens[SemanticConventions.LLM_TOKEN_COUNT_COMPLETION] !== undefined) count.completion = tokens[SemanticConventions.LLM_TOKEN_COUNT_COMPLETION];
       if (tokens[SemanticConventions.LLM_TOKEN_COUNT_TOTAL] !== undefined) count.total = tokens[SemanticConventions.LLM_TOKEN_COUNT_TOTAL];
-      part.token_count = count;
-    }
+    } else if (outcome?.usage !== undefined) usagePart(outcome.usage, count);
+    const hasCount = Object.keys(count).length > 0;
+    if (model === undefined && provider === undefined && !hasCount && outcome?.finishReasons === undefined) return undefined;
+    const part: AnyValueMap = {};
+    if (model !== undefined) part.model_name = model;
+    if (provider !== undefined) part.provider = provider;
+    if (hasCount) part.token_count = count;
+    if (outcome?.finishReasons !== undefined) part.finish_reasons = [...outcome.finishReasons];
+    if (outcome?.responseId !== undefined) part.response_id = outcome.responseId;
+    if (this.cost !== undefined) part.cost = this.cost.total;
     return part;
   }
 
@@ -174,6 +197,7 @@ export class CoatCall implements ActiveCall, Scope {
         this.span.addEvent(FIRST_CHUNK_EVENT);
       }
       this.stream.add(value);
+      this.llmRecorder?.chunk(value);
     } catch (error) {
       reportOnce("recording a stream chunk", error);
     }
@@ -189,31 +213,59 @@ export class CoatCall implements ActiveCall, Scope {
   /** The call returned (or its promise resolved, or its stream finished). */
   end(result: unknown): void {
     if (this.settled) return;
+    const llm = this.llmRecorder;
+    if (llm !== undefined && this.stream === undefined && !this.resolved) {
+      this.resolved = true;
+      try {
+        // An LLM call whose promise resolves to a stream (an SDK's `create({ stream: true })`) lasts until the stream ends.
+        if (observeResolvedStream(this, result)) return;
+        const later = llm.settleLater(result);
+        if (later !== undefined) {
+          later.then(
+            (response) => quietly("recording a result", () => this.settle(result, response)),
+            () => quietly("recording a result", () => this.settle(result, undefined)),
+          );
+          return;
+        }
+      } catch (error) {
+        reportOnce("observing an LLM result", error);
+      }
+    }
+    this.settle(result, undefined);
+  }
+
+  private settle(result: unknown, settledResponse: LlmResponse | undefined): void {
+    if (this.settled) return;
     this.settled = true;
     try {
       const coating = this.coating;
       const stream = this.stream;
+      const llm = this.llmRecorder;
+      const response = llm?.responseFor(stream === undefined ? result : undefined, settledResponse);
       let output: Captured | undefined;
-      if (stream !== undefined || coating.mode !== "none") {
-        const attributes: Attributes = {};
-        if (stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
-        if (coating.mode !== "none") {
-          output = stream === undefined ? captureHook(coating, "captureOutput", result)
-            : coating.options.captureOutput === undefined ? stream.captured(coating.errorStack)
-            : captureHook(coating, "captureOutput", stream.value());
-          contentAttributes("output", output.text, output.isJson, attributes);
-          if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(this.span, "output", output.text, coating.policy.scrubber);
-        }
-        this.span.setAttributes(attributes);
+      const attributes: Attributes = {};
+      if (stream !== undefined) attributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
+      if (coating.mode !== "none") {
+        output = coating.options.captureOutput !== undefined ? captureHook(coating, "captureOutput", stream === undefined ? result : stream.value())
+          : response !== undefined && stream !== undefined ? captureValue(responseText(response), coating.previewLength, coating.errorStack, coating.policy)
+          : stream === undefined ? captureHook(coating, "captureOutput", result)
+          : stream.captured(coating.errorStack);
+        if (coating.dialects.openinference) contentAttributes("output", output.text, output.isJson, attributes);
+        if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(this.span, "output", output.text, coating.policy.scrubber);
       }
+      if (llm !== undefined) {
+        this.recordOutcome(llm.finish(response, attributes), attributes);
+        markRendered(this.span, attributes);
+      }
+      this.span.setAttributes(attributes);
       this.span.setStatus({ code: SpanStatusCode.OK });
       const logAttributes = this.logAttributes;
       if (logAttributes !== undefined) {
         if (stream !== undefined) logAttributes[EnvpodKey.STREAM_CHUNKS] = stream.count;
         const payload: AnyValueMap = { fn: coating.fn };
         if (output !== undefined) payload.preview = previewPart("output", output.text, output.isJson);
-        const llm = this.llmPart();
-        if (llm !== undefined) payload.llm = llm;
+        const llmPart = this.llmPart();
+        if (llmPart !== undefined) payload.llm = llmPart;
         emitRecord(coating.spec.end, false, this.ids, coating, payload, logAttributes, this.ctx);
       }
     } catch (error) {
@@ -221,6 +273,41 @@ export class CoatCall implements ActiveCall, Scope {
     } finally {
       this.endSpan();
     }
+  }
+
+  /** An LLM call's outcome: kept for the end record, its cost estimated, added to the enclosing run's and session's totals. */
+  private recordOutcome(outcome: LlmOutcome, attributes: Attributes): void {
+    this.outcome = outcome;
+    const userTokens = this.facts?.tokens !== undefined;
+    // Token counts the user gave through current() win over the response's.
+    if (userTokens) for (const key of Object.keys(attributes)) if (isTokenKey(key)) delete attributes[key];
+    const usage = userTokens ? undefined : outcome.usage;
+    const cost = usage === undefined ? undefined : estimateCost(outcome.model ?? this.coating.options.model, usage, currentPrices());
+    if (cost !== undefined) {
+      this.cost = cost;
+      costAttributes(cost, attributes);
+    }
+    const tokens = usage === undefined ? 0 : usage.total ?? (usage.input ?? 0) + (usage.output ?? 0);
+    let seenRun = false;
+    let seenSession = false;
+    for (let up = this.parentCall; up !== undefined && !(seenRun && seenSession); up = up.parentCall) {
+      if ((up.op === Op.RUN && !seenRun) || (up.op === Op.SESSION && !seenSession)) {
+        seenRun ||= up.op === Op.RUN;
+        seenSession ||= up.op === Op.SESSION;
+        up.addLlmTotals(tokens, cost?.total);
+      }
+    }
+  }
+
+  private addLlmTotals(tokens: number, cost: number | undefined): void {
+    if (this.settled) return;
+    const totals = (this.totals ??= { calls: 0, tokens: 0, cost: 0 });
+    totals.calls++;
+    totals.tokens += tokens;
+    if (cost !== undefined) totals.cost = roundCost(totals.cost + cost);
+    const attributes: Attributes = { [EnvpodKey.LLM_CALLS]: totals.calls, [EnvpodKey.LLM_TOKENS_TOTAL]: totals.tokens };
+    if (cost !== undefined || totals.cost > 0) attributes[EnvpodKey.LLM_COST_TOTAL] = totals.cost;
+    this.span.setAttributes(attributes);
   }
 
   private endSpan(): void {

@@ -9,12 +9,21 @@ import type { OpSpec } from "../dialects/ops.js";
 import { opSpec } from "../dialects/ops.js";
 import { currentIdentity, policyFor, state } from "../runtime/state.js";
 import type { CoatOptions } from "./options.js";
+import type { DialectSet } from "../llm/dialect-set.js";
+import { DEFAULT_DIALECTS } from "../llm/dialect-set.js";
+import { LlmContentRules } from "../llm/content-rules.js";
+import type { LlmShape } from "../llm/exchange.js";
+import type { LlmWrapperFacts } from "../llm/llm-recorder.js";
 
 /**
  * What one coat() wrapper knows before any call: its op, names, options and the attributes
  * every call of it shares. Derived facts are rebuilt only when register() changes settings.
  */
-export class Coating implements EnvelopeFacts {
+/** Adapters name the SDK shape of the calls they wrap under this key of the options. */
+export const LLM_SHAPE: unique symbol = Symbol("agent-coat.llm-shape");
+export type AdapterOptions = CoatOptions & { [LLM_SHAPE]?: LlmShape };
+
+export class Coating implements EnvelopeFacts, LlmWrapperFacts {
   readonly spec: OpSpec;
   readonly spanName: string;
   generation = -1;
@@ -26,6 +35,11 @@ export class Coating implements EnvelopeFacts {
   previewLength = 200;
   identity = currentIdentity();
   staticAttributes: Attributes = {};
+  staticAttributeCount = 0;
+  dialects: DialectSet = DEFAULT_DIALECTS;
+  /** LLM ops: how message content is written in this wrapper's mode. */
+  llmRules: LlmContentRules | undefined = undefined;
+  attributeCountLimit = 128;
 
   constructor(
     readonly op: string,
@@ -34,6 +48,18 @@ export class Coating implements EnvelopeFacts {
   ) {
     this.spec = opSpec(op);
     this.spanName = options.name ?? (fn || op);
+  }
+
+  get shape(): LlmShape | undefined {
+    return (this.options as AdapterOptions)[LLM_SHAPE];
+  }
+
+  get inputHook(): boolean {
+    return this.options.captureInput !== undefined;
+  }
+
+  get outputHook(): boolean {
+    return this.options.captureOutput !== undefined;
   }
 
   get intent(): string | undefined {
@@ -54,14 +80,18 @@ export class Coating implements EnvelopeFacts {
     this.errorStack = this.options.errorStack ?? settings.errorStack;
     this.previewLength = settings.previewLength;
     this.identity = currentIdentity();
+    this.dialects = settings.dialects;
+    this.attributeCountLimit = settings.attributeCountLimit;
+    this.llmRules = this.spec.spanKind === "LLM" ? new LlmContentRules(this.mode, settings.llmStringLength, this.policy, this.errorStack) : undefined;
     this.staticAttributes = this.buildStaticAttributes();
+    this.staticAttributeCount = Object.keys(this.staticAttributes).length;
     this.generation = state.generation;
   }
 
   private buildStaticAttributes(): Attributes {
     const o = this.options;
     const attributes: Attributes = { ...o.attributes };
-    staticOpenInference(
+    if (this.dialects.openinference) staticOpenInference(
       {
         spec: this.spec,
         toolName: o.name ?? this.fn,
@@ -72,7 +102,7 @@ export class Coating implements EnvelopeFacts {
       },
       attributes,
     );
-    staticEnvpod({ spec: this.spec, op: this.op, fn: this.fn, intent: o.intent, action: o.action, mode: this.mode, identity: this.identity }, attributes);
+    if (this.dialects.envpod) staticEnvpod({ spec: this.spec, op: this.op, fn: this.fn, intent: o.intent, action: o.action, mode: this.mode, identity: this.identity }, attributes);
     return attributes;
   }
 }

@@ -7,13 +7,14 @@ import type { RecordIds } from "../dialects/envpod.js";
 import { idAttributes, previewPart, recordAttributes } from "../dialects/envpod.js";
 import { contentAttributes, sessionAttribute } from "../dialects/openinference.js";
 import { Op } from "../dialects/ops.js";
-import { markOwn, markScrubbed } from "../runtime/own-marks.js";
+import { markOwn, markRendered, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import { state } from "../runtime/state.js";
 import { CoatCall } from "./call.js";
 import { captureHook } from "./capture-hook.js";
 import type { Coating } from "./coating.js";
 import { emitRecord } from "./emit.js";
+import { LlmRecorder } from "../llm/llm-recorder.js";
 
 /**
  * Starts the span and the request record of one call. Returns undefined if telemetry itself
@@ -40,18 +41,21 @@ export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall 
     };
     markOwn(span, ids.stepId);
     const perCall: Attributes = {};
-    idAttributes(ids, coating.identity, perCall);
-    sessionAttribute(sessionId, perCall);
+    const dialects = coating.dialects;
+    if (dialects.envpod) idAttributes(ids, coating.identity, perCall);
+    if (dialects.openinference) sessionAttribute(sessionId, perCall);
     let input: Captured | undefined;
     if (coating.mode !== "none") {
       input = captureHook(coating, "captureInput", args);
-      contentAttributes("input", input.text, input.isJson, perCall);
+      if (dialects.openinference) contentAttributes("input", input.text, input.isJson, perCall);
       if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(span, "input", input.text, coating.policy.scrubber);
     }
+    const llm = coating.llmRules === undefined ? undefined : LlmRecorder.start(coating, args, coating.staticAttributeCount + 8, perCall);
+    if (llm !== undefined) markRendered(span, perCall);
     span.setAttributes(perCall);
     // Log records carry the input once, in the envelope, and only the routing keys as attributes.
     const logAttributes = coating.logs ? recordAttributes(ids, coating.op, coating.fn) : undefined;
-    const call = new CoatCall(coating, span, parent, ids, logAttributes);
+    const call = new CoatCall(coating, span, parent, ids, logAttributes, llm, outer.call as CoatCall | undefined);
     if (logAttributes !== undefined) {
       try {
         emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);

@@ -1,3 +1,4 @@
+import { types } from "node:util";
 import { context } from "@opentelemetry/api";
 import type { CoatCall } from "./call.js";
 import { reportOnce } from "../runtime/report.js";
@@ -52,6 +53,17 @@ export function observeIterator(call: CoatCall, iterator: Iterator<unknown>, isA
   }
   watchDropped(iterator, call);
   return true;
+}
+
+/**
+ * A promise's value that is itself a stream (an LLM SDK's `create({ stream: true })`): observed in
+ * place like a returned one, so the call lasts until it ends. False for anything else.
+ */
+export function observeResolvedStream(call: CoatCall, value: unknown): boolean {
+  if (value === null || typeof value !== "object" || types.isProxy(value)) return false;
+  if (typeof ReadableStream === "function" && value instanceof ReadableStream) return observeReadableStream(call, value);
+  if (Symbol.asyncIterator in value) return observeAsyncIterable(call, value as AsyncIterable<unknown>);
+  return false;
 }
 
 /** Observes an async iterable that is not itself an iterator (an SDK's stream object). */

@@ -66,30 +66,60 @@ export function jaeger(options: JaegerOptions = {}): Destination {
 }
 
 export interface DatadogOptions {
-  /** Datadog site (`datadoghq.com`, `us3.datadoghq.com`, `us5.datadoghq.com`, `datadoghq.eu`, `ap1.datadoghq.com`, `ap2.datadoghq.com`, `ddog-gov.com`); else DD_SITE, else `datadoghq.com`. */
+  /** Datadog site (`datadoghq.com`, `us3.datadoghq.com`, `us5.datadoghq.com`, `datadoghq.eu`, `ap1.datadoghq.com`, `ap2.datadoghq.com`, `uk1.datadoghq.com`, `ddog-gov.com`, `us2.ddog-gov.com`); else DD_SITE, else `datadoghq.com`. */
   site?: string;
   /** A Datadog API key; else DD_API_KEY. Without one, nothing is sent to Datadog. */
   apiKey?: string;
   /** The full logs URL, instead of the site's `https://otlp.<site>/v1/logs` (a proxy, a test). */
   endpoint?: string;
+  /**
+   * Also send spans to Datadog LLM Observability (Agent Observability), beside the log records:
+   * http/protobuf to the site's `https://otlp.<site>/v1/traces` with the headers `dd-api-key` and
+   * `dd-otlp-source: llmobs`. Off by default. Not available on the ddog-gov sites: there, the
+   * preset is skipped with a warning that says so.
+   */
+  llmObservability?: boolean;
+  /** With `llmObservability`: the full traces URL, instead of the site's `https://otlp.<site>/v1/traces` (a proxy, a test). */
+  tracesEndpoint?: string;
 }
 
 /**
  * Datadog's agentless OTLP logs intake: log records only, http/protobuf, the API key in the
- * `dd-api-key` header, one endpoint per site.
+ * `dd-api-key` header, one endpoint per site. With `llmObservability`, spans too, to the site's
+ * OTLP traces intake with `dd-otlp-source: llmobs` (see llmObservabilityTarget).
  */
 export function datadog(options: DatadogOptions = {}): Destination {
   return {
     name: "datadog",
     resolve(env) {
       const apiKey = options.apiKey ?? env.DD_API_KEY?.trim();
-      if (!apiKey) throw new Error("no API key (the apiKey option or DD_API_KEY): log records are not sent to Datadog");
+      if (!apiKey) throw new Error(`no API key (the apiKey option or DD_API_KEY): ${options.llmObservability ? "log records and spans are" : "log records are"} not sent to Datadog`);
       const site = options.site ?? (env.DD_SITE?.trim() || "datadoghq.com");
-      if (options.endpoint === undefined && !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(site)) throw new Error(`"${site}" is not a Datadog site such as datadoghq.com`);
-      const url = options.endpoint ?? `https://otlp.${site}/v1/logs`;
-      return { logs: { protocol: "http/protobuf", url, headers: { "dd-api-key": apiKey } } };
+      const logs: OtlpTarget = { protocol: "http/protobuf", url: options.endpoint ?? datadogIntakeUrl(site, "logs"), headers: { "dd-api-key": apiKey } };
+      if (!options.llmObservability) return { logs };
+      return { logs, traces: llmObservabilityTarget(site, apiKey, options.tracesEndpoint) };
     },
   };
+}
+
+/**
+ * Datadog LLM Observability's documented OTLP contract (docs.datadoghq.com/llm_observability/instrument/otel_instrumentation/,
+ * source github.com/DataDog/documentation hugo/content/en/llm_observability/instrument/otel_instrumentation.md):
+ * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=<otlp_trace_endpoint>,
+ * OTEL_EXPORTER_OTLP_TRACES_HEADERS=dd-api-key=<key>,dd-otlp-source=llmobs. otlp_trace_endpoint is
+ * `https://otlp.<site>/v1/traces` for every site (hugo/assets/scripts/config/regions.config.js); the page
+ * marks the product "not supported" on app.ddog-gov.com and us2.ddog-gov.com. ml_app is the resource's service.name.
+ */
+function llmObservabilityTarget(site: string, apiKey: string, tracesEndpoint: string | undefined): OtlpTarget {
+  if (/(^|\.)ddog-gov\.com$/i.test(site)) throw new Error(`llmObservability: Datadog LLM Observability is not available on the site ${site} (Datadog does not offer it on its ddog-gov sites); nothing is sent to Datadog. Remove llmObservability to send the log records only`);
+  const url = tracesEndpoint ?? datadogIntakeUrl(site, "traces");
+  return { protocol: "http/protobuf", url, headers: { "dd-api-key": apiKey, "dd-otlp-source": "llmobs" } };
+}
+
+/** The site's agentless OTLP intake for a signal, `https://otlp.<site>/v1/<signal>`. */
+function datadogIntakeUrl(site: string, signal: "traces" | "logs"): string {
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(site)) throw new Error(`"${site}" is not a Datadog site such as datadoghq.com`);
+  return `https://otlp.${site}/v1/${signal}`;
 }
 
 export interface CollectorOptions {

@@ -33,6 +33,7 @@ const { runCalls, printCalls } = await import("./calls.mjs");
 const { runThroughput } = await import("./throughput.mjs");
 const { runMemory } = await import("./memory.mjs");
 const { runVerify } = await import("./verify.mjs");
+const { runLlm } = await import("./llm.mjs");
 
 const started = Date.now();
 const result = {
@@ -45,6 +46,12 @@ if (!skip("calls")) {
   result.calls = await runCalls({ quick });
   result.ratios = result.calls.ratios;
   printCalls(result.calls, log);
+}
+if (!skip("llm")) {
+  log("\nllm: an OpenAI chat call (4 messages, 2 KB) answered in process, coat's client wrapper vs the OpenInference instrumentation, one process each …");
+  result.llm = await runLlm({ quick });
+  (result.ratios ??= {}).coat_llm_vs_openinference_openai = result.llm.ratio;
+  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio})`);
 }
 if (!skip("throughput")) {
   log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");
@@ -68,6 +75,7 @@ result.targets = {
   coat_full_vs_openinference_at_most_1: atMost(r.coat_full_vs_openinference, 1),
   coat_defaults_vs_openinference_at_most_1: atMost(r.coat_defaults_vs_openinference, 1),
   coat_none_vs_raw_at_most_1_2: atMost(r.coat_none_vs_raw, 1.2),
+  coat_llm_vs_openinference_openai_at_most_1: atMost(r.coat_llm_vs_openinference_openai, 1),
   throughput_at_least_15k: atLeast(result.throughput?.max_rate_zero_drops, 15_000),
   verify_at_least_50k_records_per_s: atLeast(result.verify?.records_per_s, 50_000),
 };

@@ -63,6 +63,27 @@ export function observeApiPromise(call: CoatCall, value: unknown): boolean {
   return true;
 }
 
+/**
+ * An SDK's streaming helper (Anthropic's `MessageStream`): an event emitter that is also
+ * async-iterable. The call ends with the value its `final` event carries, whether or not the
+ * caller iterates; only `final` and `end` listeners are added (an `error` listener would swallow
+ * the unhandled rejection the SDK raises for an error nobody listens to).
+ */
+export function observeEventStream(call: CoatCall, value: unknown, final: string): boolean {
+  const stream = value as { on?: unknown; errored?: unknown; aborted?: unknown } | null;
+  if (stream === null || typeof stream !== "object" || typeof stream.on !== "function") return false;
+  const on = stream.on as (this: unknown, event: string, listener: (...args: unknown[]) => void) => unknown;
+  on.call(stream, final, (arg: unknown) => quietly("recording a result", () => call.end(arg)));
+  on.call(stream, "end", () =>
+    quietly("recording a stream's end", () => {
+      if (stream.aborted === true) call.abandon();
+      else if (stream.errored === true) call.fail(new Error("the SDK stream failed"));
+      else call.end(undefined);
+    }),
+  );
+  return true;
+}
+
 function shadow(target: object, key: string, value: Method): void {
   Object.defineProperty(target, key, { configurable: true, writable: true, enumerable: false, value });
 }

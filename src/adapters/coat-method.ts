@@ -7,12 +7,18 @@ import { Coating, LLM_SHAPE } from "../wrap/coating.js";
 import { startCall } from "../wrap/start-call.js";
 import { observeResult } from "../wrap/results.js";
 import type { CoatCall } from "../wrap/call.js";
+import { activeScope } from "../context/scope.js";
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
 /** How a method's result is observed when it is not a plain promise or stream: true if it was. */
 export type Observer = (call: CoatCall, result: unknown) => boolean;
 
 const COATED = Symbol.for("agent-coat.coated-method");
+
+function insideAdapterCall(): boolean {
+  const call = activeScope().call as { coating?: unknown } | undefined;
+  return call?.coating instanceof Coating && call.coating.shape !== undefined;
+}
 
 /**
  * Replaces `target[key]` (an SDK resource's model-calling method) with a recorded one, on the
@@ -26,6 +32,8 @@ export function coatMethod(target: object | undefined, key: string, name: string
   const coating = new Coating(Op.LLM, name, adapterOptions);
   const original = method as Method;
   const coated = function (this: unknown): unknown {
+    // Inside a call an adapter already records (a stream helper calling create()), the call is that one.
+    if (insideAdapterCall()) return Reflect.apply(original, this, arguments);
     const call = startCall(coating, arguments);
     if (call === undefined) return Reflect.apply(original, this, arguments);
     let result: unknown;

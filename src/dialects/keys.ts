@@ -29,6 +29,8 @@ export const EnvpodKey = {
   ERROR_TYPE: "envpod.error.type",
   /** LLM calls: how many of the oldest input messages did not fit the span's attribute count limit. */
   LLM_INPUT_MESSAGES_OMITTED: "envpod.llm.input_messages.omitted",
+  /** An SDK's own span for the request of a coat LLM call, kept as its transport child (no kind of its own, no tokens). */
+  LLM_TRANSPORT: "envpod.llm.transport",
   /** The LLM shape (SDK) a call was recognised as, e.g. `openai.chat`. */
   LLM_SHAPE: "envpod.llm.shape",
   /** RUN / SESSION spans: running totals of the LLM calls inside (cost is an estimate, USD). */

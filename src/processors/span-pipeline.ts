@@ -6,6 +6,8 @@ import { inOrder } from "./in-order.js";
 
 /** A processor that rewrites spans before anything exports them (capture, then seal). */
 export interface SpanStage {
+  /** Sees the span start, before any exporting processor does. */
+  begin?(span: Span, parentContext: Context): void;
   /** Rewrites `span` in place; `original` is the SDK's span when `span` is a copy of it. */
   prepare(span: WritableSpan, original: object): void;
   forceFlush(): Promise<void>;
@@ -28,6 +30,7 @@ export class SpanPipeline implements SpanProcessor {
   ) {}
 
   onStart(span: Span, parentContext: Context): void {
+    for (const stage of this.stages) stage.begin?.(span, parentContext);
     for (const processor of this.exporting) processor.onStart(span, parentContext);
   }
 

@@ -1,0 +1,59 @@
+// An OpenAI chat call (4 messages, 2 KB) answered in process, recorded by agent-coat's client
+// wrapper (capture redacted, logs and seal on) and by the OpenInference OpenAI instrumentation,
+// each in its own process so the two never instrument the same class; a bare SDK call beside
+// them. The processes take turns round by round; the ratio is of the medians of per-call time.
+import { fork } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const SIDES = ["bare", "openinference", "coat"];
+
+function start(side) {
+  const child = fork(join(here, "llm-worker.mjs"), [side], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const ready = new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`bench worker ${side} exited with ${code}`)));
+  });
+  const run = (calls) =>
+    new Promise((resolve, reject) => {
+      child.once("message", (m) => (m.ok ? resolve(m) : reject(new Error(m.error))));
+      child.send({ calls });
+    });
+  return { side, ready, run, stop: () => child.kill() };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export async function runLlm({ quick = false } = {}) {
+  const rounds = quick ? 5 : 15;
+  const calls = quick ? 1000 : 4000;
+  const workers = SIDES.map(start);
+  try {
+    await Promise.all(workers.map((w) => w.ready));
+    const samples = Object.fromEntries(SIDES.map((s) => [s, { us: [], cpu: [], last: undefined }]));
+    for (let r = 0; r <= rounds; r++) {
+      for (const w of r % 2 ? [...workers].reverse() : workers) {
+        const result = await w.run(calls);
+        if (r === 0) continue; // warm-up
+        samples[w.side].us.push((result.ms * 1000) / calls);
+        samples[w.side].cpu.push(result.cpu_us / calls);
+        samples[w.side].last = result;
+      }
+    }
+    const out = { rounds, calls_per_round: calls, per_call_us: {}, cpu_us_per_call: {}, records: {} };
+    for (const side of SIDES) {
+      out.per_call_us[side] = +median(samples[side].us).toFixed(2);
+      out.cpu_us_per_call[side] = +median(samples[side].cpu).toFixed(2);
+      out.records[side] = { spans: samples[side].last.spans, logs: samples[side].last.logs };
+    }
+    out.ratio = +(out.per_call_us.coat / out.per_call_us.openinference).toFixed(3);
+    out.overhead_ratio = +((out.per_call_us.coat - out.per_call_us.bare) / (out.per_call_us.openinference - out.per_call_us.bare)).toFixed(3);
+    return out;
+  } finally {
+    for (const w of workers) w.stop();
+  }
+}

@@ -16,12 +16,12 @@ export interface Captured {
  * Renders a value as the capture mode allows: as is (no policy), redacted, hashed or summarised.
  * Never throws: the snapshot is JSON-safe by construction.
  */
-export function captureValue(value: unknown, previewLength: number, errorStack: boolean, policy?: ContentPolicy): Captured {
+export function captureValue(value: unknown, previewLength: number, errorStack: boolean, policy?: ContentPolicy, shape?: SnapshotShape): Captured {
   if (typeof value === "string") {
     const text = renderText(value, previewLength, policy);
     return { text, isJson: false, preview: text };
   }
-  const limits = limitsFor(previewLength, errorStack, policy);
+  const limits = limitsFor(previewLength, errorStack, policy, shape);
   if (policy?.mode !== "hash" && policy?.mode !== "summary") {
     const text = fastSnapshotJson(value, limits);
     if (text !== undefined) return new JsonCaptured(text);
@@ -41,14 +41,19 @@ class JsonCaptured implements Captured {
   }
 }
 
+/** A wrapper's own bounds on what a snapshot descends into (CoatOptions.limits). */
+export type SnapshotShape = Readonly<Partial<Pick<SnapshotLimits, "maxDepth" | "maxKeys" | "maxItems">>>;
+
 // The limits of the last capture: the same few settings come back on every call.
 let lastLimits: SnapshotLimits = { ...DEFAULT_LIMITS };
+let lastShape: SnapshotShape | undefined;
 
-function limitsFor(maxStringLength: number, errorStack: boolean, policy: ContentPolicy | undefined): SnapshotLimits {
+function limitsFor(maxStringLength: number, errorStack: boolean, policy: ContentPolicy | undefined, shape: SnapshotShape | undefined): SnapshotLimits {
   const last = lastLimits;
-  if (last.maxStringLength === maxStringLength && last.errorStack === errorStack && last.policy === policy) return last;
-  const limits: SnapshotLimits = { ...DEFAULT_LIMITS, maxStringLength: maxStringLength >= 0 ? maxStringLength : DEFAULT_LIMITS.maxStringLength, errorStack };
+  if (last.maxStringLength === maxStringLength && last.errorStack === errorStack && last.policy === policy && lastShape === shape) return last;
+  const limits: SnapshotLimits = { ...DEFAULT_LIMITS, ...shape, maxStringLength: maxStringLength >= 0 ? maxStringLength : DEFAULT_LIMITS.maxStringLength, errorStack };
   if (policy !== undefined) limits.policy = policy;
+  lastShape = shape;
   return (lastLimits = limits);
 }
 

@@ -124,7 +124,7 @@ export class CoatCall implements ActiveCall, Scope {
     guard("current().metadata", () => {
       this.meta = { ...this.meta, ...data };
       const attributes: Attributes = {};
-      metadataAttribute(captureValue(this.meta, this.coating.previewLength, false, this.coating.policy).text, attributes);
+      metadataAttribute(captureValue(this.meta, this.coating.previewLength, false, this.coating.policy, this.coating.snapshotShape).text, attributes);
       this.span.setAttributes(attributes);
     });
     return this;
@@ -174,7 +174,7 @@ export class CoatCall implements ActiveCall, Scope {
   event(name: string, data: unknown): boolean {
     if (this.settled) return false;
     const coating = this.coating;
-    const captured = coating.mode !== "none" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack, coating.policy) : undefined;
+    const captured = coating.mode !== "none" && data !== undefined ? captureValue(data, coating.previewLength, coating.errorStack, coating.policy, coating.snapshotShape) : undefined;
     const eventAttributes: Attributes = { [EnvpodKey.TIE_NAME]: name };
     if (captured !== undefined) eventAttributes[EnvpodKey.TIE_DATA] = captured.text;
     this.addEvent(name, eventAttributes);

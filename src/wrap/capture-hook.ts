@@ -19,5 +19,5 @@ export function captureHook(coating: Coating, hook: Hook, value: unknown): Captu
       subject = `[${hook} threw]`;
     }
   }
-  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy);
+  return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy, coating.snapshotShape);
 }

@@ -7,7 +7,9 @@ import type { EnvelopeFacts } from "../dialects/envpod.js";
 import { staticOpenInference } from "../dialects/openinference.js";
 import type { OpSpec } from "../dialects/ops.js";
 import { opSpec } from "../dialects/ops.js";
-import { currentIdentity, policyFor, state } from "../runtime/state.js";
+import { currentIdentity, state } from "../runtime/state.js";
+import type { SnapshotShape } from "../capture/content.js";
+import { wrapperPolicy, wrapperShape, wrapperStringLength } from "./wrapper-limits.js";
 import type { CoatOptions } from "./options.js";
 import type { DialectSet } from "../llm/dialect-set.js";
 import { DEFAULT_DIALECTS } from "../llm/dialect-set.js";
@@ -33,6 +35,8 @@ export class Coating implements EnvelopeFacts, LlmWrapperFacts {
   logs = true;
   errorStack = true;
   previewLength = 200;
+  /** The wrapper's own snapshot bounds (CoatOptions.limits), if any. */
+  snapshotShape: SnapshotShape | undefined = undefined;
   identity = currentIdentity();
   staticAttributes: Attributes = {};
   staticAttributeCount = 0;
@@ -75,10 +79,11 @@ export class Coating implements EnvelopeFacts, LlmWrapperFacts {
     if (this.generation === state.generation) return;
     const settings = state.settings;
     this.mode = settings.captureFromEnv ?? parseCaptureMode(this.options.capture, "a coat() capture option") ?? settings.captureDefault;
-    this.policy = policyFor(this.mode);
+    this.policy = wrapperPolicy(this.mode, this.options, this.spanName);
     this.logs = settings.logs;
     this.errorStack = this.options.errorStack ?? settings.errorStack;
-    this.previewLength = settings.previewLength;
+    this.previewLength = wrapperStringLength(this.options, this.spanName) ?? settings.previewLength;
+    this.snapshotShape = wrapperShape(this.options, this.spanName);
     this.identity = currentIdentity();
     this.dialects = settings.dialects;
     this.attributeCountLimit = settings.attributeCountLimit;

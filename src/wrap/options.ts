@@ -27,6 +27,14 @@ export interface CoatOptions {
   provider?: string;
   /** Tool ops: `tool.description`. */
   description?: string;
+  /**
+   * This wrapper's bounds on captured arguments and results: string length (else the process's
+   * preview length), nesting depth, keys per object and items per array (the snapshot defaults
+   * are 8, 64 and 64). LLM message strings have their own limit (register()'s `llmStringLength`).
+   */
+  limits?: { maxStringLength?: number; maxDepth?: number; maxKeys?: number; maxItems?: number };
+  /** More sensitive key names for this wrapper, redacted (in the redacted mode) beside register()'s `redact.keys`. */
+  redactKeys?: readonly string[];
   /** Tool ops: the JSON schema of the parameters, `tool.parameters`. */
   parameters?: unknown;
 }

@@ -2,6 +2,7 @@
  * The dialect writers on hand-built exchanges: which OpenInference and GenAI attributes each part
  * of an LLM call becomes, per capture mode, and the attribute budget.
  */
+import type { Attributes } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
 import { createPolicy } from "../../src/capture/policy.js";
 import { LlmContentRules } from "../../src/llm/content-rules.js";
@@ -38,7 +39,7 @@ const response: LlmResponse = {
 
 describe("OpenInference", () => {
   it("writes messages, tool calls, tools, parameters and models in redacted mode, secrets scrubbed", () => {
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     expect(openInferenceRequest(request, rules("redacted"), 100, a)).toBe(0);
     expect(a["llm.model_name"]).toBe("gpt-4o-mini");
     expect(a["llm.system"]).toBe("openai");
@@ -59,7 +60,7 @@ describe("OpenInference", () => {
   });
 
   it("mode none keeps roles, tool names, ids, tools' names, parameters and no content", () => {
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     openInferenceRequest(request, rules("none"), 100, a);
     openInferenceResponse(response, rules("none"), a);
     expect(a["llm.input_messages.1.message.role"]).toBe("user");
@@ -71,24 +72,24 @@ describe("OpenInference", () => {
   });
 
   it("hash and summary render every message string", () => {
-    const hashed: Record<string, unknown> = {};
+    const hashed: Attributes = {};
     openInferenceRequest(request, rules("hash"), 100, hashed);
     expect(hashed["llm.input_messages.0.message.content"]).toMatch(/^sha256:[0-9a-f]{64}$/);
-    const summary: Record<string, unknown> = {};
+    const summary: Attributes = {};
     openInferenceRequest(request, rules("summary"), 100, summary);
     expect(summary["llm.input_messages.0.message.content"]).toBe("string(9)");
   });
 
   it("keeps each string up to the limit", () => {
     const long = { ...request, instructions: undefined, messages: [{ role: "user", parts: [{ type: "text" as const, text: "x".repeat(10_000) }] }] };
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     openInferenceRequest(long, rules("raw", 8192), 100, a);
     expect(a["llm.input_messages.0.message.content"]).toBe(`${"x".repeat(8192)}…[+1808 chars]`);
   });
 
   it("past the budget keeps the most recent messages and says how many it left out", () => {
     const many: LlmRequest = { operation: "chat", messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", parts: [{ type: "text" as const, text: `m${i}` }] })) };
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     expect(openInferenceRequest(many, rules("raw"), 20, a)).toBe(30);
     expect(a["llm.input_messages.0.message.content"]).toBe("m30");
     expect(a["llm.input_messages.9.message.content"]).toBe("m39");
@@ -96,7 +97,7 @@ describe("OpenInference", () => {
   });
 
   it("writes the response and the token counts with their details", () => {
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     openInferenceResponse(response, rules("raw"), a);
     openInferenceUsage(response.usage!, a);
     expect(a).toMatchObject({
@@ -114,7 +115,7 @@ describe("OpenInference", () => {
 
 describe("GenAI conventions", () => {
   it("writes operation, provider, models, parameters, usage and the messages in the parts structure", () => {
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     genAiRequest(request, rules("redacted"), a);
     genAiResponse(response, rules("redacted"), a);
     genAiUsage(response.usage!, a);
@@ -145,7 +146,7 @@ describe("GenAI conventions", () => {
   });
 
   it("mode none writes no messages, instructions or schemas", () => {
-    const a: Record<string, unknown> = {};
+    const a: Attributes = {};
     genAiRequest(request, rules("none"), a);
     genAiResponse(response, rules("none"), a);
     expect(a["gen_ai.input.messages"]).toBeUndefined();

@@ -7,6 +7,7 @@ import { context, diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { ExportResultCode } from "@opentelemetry/core";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { fakeOpenAI } from "../examples/fake-openai.mjs";
 
 const side = process.argv[2];
 const SLICE = 100;
@@ -37,15 +38,7 @@ const request = {
     { role: "user", content: `Morning, one adult, aisle seat. ${filler(50, "answer")}` },
   ],
 };
-const reply = JSON.stringify({
-  id: "chatcmpl-bench",
-  object: "chat.completion",
-  created: 1765000000,
-  model: "gpt-4o-mini-2024-07-18",
-  choices: [{ index: 0, message: { role: "assistant", content: `Flight TP1942 leaves at 08:15. ${filler(25, "note")}`, refusal: null }, finish_reason: "stop", logprobs: null }],
-  usage: { prompt_tokens: 512, completion_tokens: 64, total_tokens: 576, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
-});
-const answer = () => Promise.resolve(new Response(reply, { status: 200, headers: { "content-type": "application/json", "x-request-id": "req_bench" } }));
+const answer = fakeOpenAI(() => ({ content: `Flight TP1942 leaves at 08:15. ${filler(25, "note")}`, promptTokens: 512, completionTokens: 64 }));
 
 diag.setLogger({ error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
 context.setGlobalContextManager(new AsyncLocalStorageContextManager());

@@ -1,7 +1,9 @@
 import type { LlmRequest, LlmResponse, LlmShape } from "../exchange.js";
+import { openaiChatShape } from "./openai-chat.js";
+import { openaiResponsesShape } from "./openai-responses.js";
 
 /** The shapes an `Op.LLM` call is recognised by, most specific first. */
-export const SHAPES: readonly LlmShape[] = [];
+export const SHAPES: readonly LlmShape[] = [openaiResponsesShape, openaiChatShape];
 
 /** The first shape its arguments are a request of. */
 export function recognizeRequest(args: ArrayLike<unknown>): { shape: LlmShape; request: LlmRequest } | undefined {

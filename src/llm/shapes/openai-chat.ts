@@ -1,0 +1,161 @@
+import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
+import { count, field, isRecord, list, record, str } from "../read.js";
+import { OpenAIChatStream } from "./openai-chat-stream.js";
+
+/** Request fields that are not invocation parameters. */
+const NOT_PARAMETERS = new Set(["messages", "tools", "functions", "model", "stream", "stream_options"]);
+
+/** OpenAI Chat Completions (`openai` 7.x `chat.completions.create`), plain and streamed. */
+export const openaiChatShape: LlmShape = {
+  name: "openai.chat",
+  request(args) {
+    try {
+      const params = args[0];
+      const model = str(params, "model");
+      const messages = list(params, "messages");
+      if (model === undefined || messages === undefined || field(params, "input") !== undefined) return undefined;
+      const tools = [...(list(params, "tools") ?? []).map(chatTool), ...(list(params, "functions") ?? []).map(functionTool)].filter((t): t is LlmTool => t !== undefined);
+      return {
+        operation: "chat",
+        system: "openai",
+        provider: "openai",
+        model,
+        messages: messages.filter(isRecord).map(inputMessage),
+        ...(tools.length > 0 ? { tools } : {}),
+        ...parametersOf(params as object),
+        ...(field(params, "stream") === true ? { stream: true } : {}),
+      } satisfies LlmRequest;
+    } catch {
+      return undefined;
+    }
+  },
+  response(result) {
+    try {
+      const choices = list(result, "choices");
+      if (choices === undefined || (str(result, "object") !== "chat.completion" && !choices.some((c) => record(c, "message") !== undefined))) return undefined;
+      const messages: LlmMessage[] = [];
+      const finishReasons: string[] = [];
+      for (const choice of choices) {
+        const message = record(choice, "message");
+        if (message === undefined) continue;
+        const reason = str(choice, "finish_reason");
+        if (reason !== undefined) finishReasons.push(reason);
+        messages.push(outputMessage(message, reason));
+      }
+      return {
+        ...optional("id", str(result, "id")),
+        ...optional("model", str(result, "model")),
+        messages,
+        ...(finishReasons.length > 0 ? { finishReasons } : {}),
+        ...optional("usage", chatUsage(record(result, "usage"))),
+      } satisfies LlmResponse;
+    } catch {
+      return undefined;
+    }
+  },
+  stream: () => new OpenAIChatStream(),
+};
+
+export function parametersOf(params: object): { parameters?: Record<string, unknown> } {
+  const parameters: Record<string, unknown> = {};
+  for (const key of Object.keys(params)) {
+    if (NOT_PARAMETERS.has(key)) continue;
+    const value = field(params, key);
+    if (value !== undefined && typeof value !== "function") parameters[key] = value;
+  }
+  return Object.keys(parameters).length > 0 ? { parameters } : {};
+}
+
+export function chatUsage(usage: object | undefined): LlmUsage | undefined {
+  if (usage === undefined) return undefined;
+  const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
+  const input = count(usage, "prompt_tokens");
+  const output = count(usage, "completion_tokens");
+  const total = count(usage, "total_tokens");
+  const cached = count(record(usage, "prompt_tokens_details"), "cached_tokens");
+  const reasoning = count(record(usage, "completion_tokens_details"), "reasoning_tokens");
+  if (input !== undefined) out.input = input;
+  if (output !== undefined) out.output = output;
+  if (total !== undefined) out.total = total;
+  if (cached !== undefined && cached > 0) out.cacheRead = cached;
+  if (reasoning !== undefined && reasoning > 0) out.reasoning = reasoning;
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function inputMessage(message: object): LlmMessage {
+  const role = str(message, "role") ?? "user";
+  const toolCalls = toolCallsOf(message);
+  const toolCallId = str(message, "tool_call_id");
+  const name = str(message, "name");
+  return { role, parts: contentParts(field(message, "content")), ...(toolCalls ? { toolCalls } : {}), ...optional("toolCallId", toolCallId), ...optional("name", name) };
+}
+
+function outputMessage(message: object, finishReason: string | undefined): LlmMessage {
+  const parts = contentParts(field(message, "content"));
+  const refusal = str(message, "refusal");
+  if (refusal !== undefined) parts.push({ type: "text", text: refusal });
+  const toolCalls = toolCallsOf(message);
+  return { role: str(message, "role") ?? "assistant", parts, ...(toolCalls ? { toolCalls } : {}), ...optional("finishReason", finishReason) };
+}
+
+/** A string, or an array of content parts (text, image_url, input_audio, file, refusal). */
+export function contentParts(content: unknown): LlmPart[] {
+  if (typeof content === "string") return [{ type: "text", text: content }];
+  if (!Array.isArray(content)) return [];
+  const parts: LlmPart[] = [];
+  for (const part of content) {
+    const type = str(part, "type");
+    if (type === "text" || type === "input_text" || type === "output_text") {
+      const text = str(part, "text");
+      if (text !== undefined) parts.push({ type: "text", text });
+    } else if (type === "refusal") {
+      const text = str(part, "refusal");
+      if (text !== undefined) parts.push({ type: "text", text });
+    } else if (type === "image_url" || type === "input_image") {
+      const url = str(record(part, "image_url"), "url") ?? str(part, "image_url");
+      parts.push(imagePart(url));
+    } else if (type !== undefined) parts.push({ type: "other", kind: type });
+  }
+  return parts;
+}
+
+/** An image by URL; a `data:` URL keeps only its media type (never the bytes). */
+export function imagePart(url: string | undefined): LlmPart {
+  if (url === undefined) return { type: "image" };
+  if (url.startsWith("data:")) {
+    const mediaType = /^data:([^;,]+)/.exec(url)?.[1];
+    return mediaType === undefined ? { type: "image" } : { type: "image", mediaType };
+  }
+  return { type: "image", url };
+}
+
+function toolCallsOf(message: object): LlmToolCall[] | undefined {
+  const calls: LlmToolCall[] = [];
+  for (const call of list(message, "tool_calls") ?? []) {
+    const fn = record(call, "function");
+    const name = str(fn, "name");
+    if (name === undefined) continue;
+    calls.push({ name, ...optional("id", str(call, "id")), ...optional("arguments", str(fn, "arguments")) });
+  }
+  const legacy = record(message, "function_call");
+  const legacyName = str(legacy, "name");
+  if (legacyName !== undefined) calls.push({ name: legacyName, ...optional("arguments", str(legacy, "arguments")) });
+  return calls.length > 0 ? calls : undefined;
+}
+
+function chatTool(tool: unknown): LlmTool | undefined {
+  const fn = record(tool, "function");
+  const name = str(fn, "name") ?? str(tool, "name") ?? str(tool, "type");
+  if (name === undefined) return undefined;
+  return { name, ...optional("description", str(fn, "description")), ...optional("parameters", field(fn, "parameters")) };
+}
+
+function functionTool(fn: unknown): LlmTool | undefined {
+  const name = str(fn, "name");
+  if (name === undefined) return undefined;
+  return { name, ...optional("description", str(fn, "description")), ...optional("parameters", field(fn, "parameters")) };
+}
+
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -2,20 +2,23 @@
  * The published surface: build, pack, install the tarball into a scratch project, then use it
  * from ESM, CommonJS, TypeScript (types through "exports") and the `coat` bin.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { type OpenAIHttpFake, startOpenAIHttpFake } from "./fakes/openai-http.js";
 
 const root = resolve(import.meta.dirname, "..");
 let scratch: string;
+let openaiApi: OpenAIHttpFake;
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), "agent-coat-pkg-"));
   const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", scratch], root)) as { filename: string; files: { path: string }[] }[];
   const files = packed[0]!.files.map((f) => f.path);
@@ -23,11 +26,14 @@ beforeAll(() => {
   expect(files).toContain("dist/cjs/index.js");
   expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
-  // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line.
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node"], scratch);
+  // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line,
+  // and the OpenAI client its LLM snippet wraps (answered by a loopback fake of the API).
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7"], scratch);
+  openaiApi = await startOpenAIHttpFake();
 }, 240_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await openaiApi?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -102,14 +108,25 @@ export { n, t, c };
   expect(run("npx", ["--no-install", "coat", "--version"], scratch).trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
 });
 
-it("runs every js snippet of the README against the installed package", () => {
+it("runs every js snippet of the README against the installed package", async () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(snippets.length).toBeGreaterThanOrEqual(2);
-  snippets.forEach((code, i) => {
+  // Run asynchronously: the fake OpenAI API answers from this process's event loop.
+  const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "", OPENAI_BASE_URL: openaiApi.baseURL, OPENAI_API_KEY: "sk-test", OPENAI_MAX_RETRIES: "0" };
+  for (const [i, code] of snippets.entries()) {
     const file = join(scratch, `readme-${i}.mjs`);
     writeFileSync(file, code);
-    const result = spawnSync(process.execPath, [file], { cwd: scratch, encoding: "utf8", env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "" } });
-    expect(result.status, `snippet ${i} failed:\n${result.stderr}`).toBe(0);
-  });
+    const failure = await promisify(execFile)(process.execPath, [file], { cwd: scratch, encoding: "utf8", env, timeout: 60_000 }).then(
+      () => undefined,
+      (error: { stderr?: string; message: string }) => error.stderr || error.message,
+    );
+    expect(failure, `snippet ${i} failed`).toBeUndefined();
+  }
+  // The LLM snippet's two calls reached the API and came back as chat records.
+  expect(openaiApi.requests.map((r) => r.body.stream ?? false)).toEqual([false, true]);
+  const recorded = readFileSync(join(scratch, "coat-llm.jsonl"), "utf8");
+  const spans = recorded.trim().split("\n").flatMap((l) => (JSON.parse(l).resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
+  const llm = spans.filter((s: any) => s.attributes.some((a: any) => a.key === "llm.output_messages.0.message.role"));
+  expect(llm).toHaveLength(2);
 });

@@ -37,3 +37,5 @@ export { verifyDocuments, Verification } from "./seal/verify.js";
 export type { VerifyOptions } from "./seal/verify.js";
 export type { VerifyReport, ChainReport, ChainProblem, BrokenRecord, ProblemKind } from "./seal/verify-report.js";
 export { canonicalizeJson } from "./seal/jcs.js";
+export { DEFAULT_PRICES, PRICES_AS_OF, PRICE_SOURCES, estimateCost } from "./llm/prices.js";
+export type { ModelPrice, PriceTable, PricesOption, LlmCost } from "./llm/prices.js";

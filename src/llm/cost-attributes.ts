@@ -2,10 +2,10 @@ import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { LlmUsage } from "./exchange.js";
 import type { LlmCost, PriceTable } from "./prices.js";
-import { DEFAULT_PRICES, estimateCost } from "./prices.js";
+import { DEFAULT_PRICES, estimateCost, roundCost } from "./prices.js";
 
 export type { LlmCost };
-export { estimateCost };
+export { estimateCost, roundCost };
 
 let prices: PriceTable = DEFAULT_PRICES;
 
@@ -30,10 +30,6 @@ export function costAttributes(cost: LlmCost, into: Attributes): void {
   into[SC.LLM_COST_TOTAL] = cost.total;
 }
 
-/** Sums kept to the micro-dollar's millionth: floating error never shows in a total. */
-export function roundCost(usd: number): number {
-  return Math.round(usd * 1e12) / 1e12;
-}
 
 /** A token-count attribute of either dialect. */
 export function isTokenKey(key: string): boolean {

@@ -8,6 +8,7 @@ import type { SealOptions } from "../seal/options.js";
 import type { OtlpProtocol } from "./env.js";
 import type { Destination } from "./presets.js";
 import type { DialectName } from "../llm/dialect-set.js";
+import type { PricesOption } from "../llm/prices.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
@@ -35,6 +36,11 @@ export interface CoatSetupOptions {
   dialects?: string | DialectName[];
   /** Cap of each message string on LLM spans (default 8192); ENVPOD_COAT_LLM_STRING_LEN wins. */
   llmStringLength?: number;
+  /**
+   * Prices for LLM cost estimates (USD per 1M tokens): entries added to or overriding the dated
+   * default table, or a function from the defaults to the whole table.
+   */
+  prices?: PricesOption;
   /** Emit AOT log records beside spans (default true). */
   logs?: boolean;
   /** Include stack traces in exception events and error envelopes (default true). */

@@ -5,6 +5,8 @@ import { parsePreviewLength, settingsFromEnv, updateSettings } from "../runtime/
 import type { CoatSetupOptions } from "./options.js";
 import { parseDialects } from "../llm/dialect-set.js";
 import { warnOnce } from "../runtime/report.js";
+import { setPrices } from "../llm/cost-attributes.js";
+import { resolvePrices } from "../llm/prices.js";
 
 /** Applies the options to what coat() records, the environment winning where the design says so. */
 export function applySettings(options: CoatSetupOptions, env: Environment): void {
@@ -26,6 +28,7 @@ export function applySettings(options: CoatSetupOptions, env: Environment): void
     if (length === undefined) warnOnce("llmStringLength", `the llmStringLength option must be a positive integer, got ${JSON.stringify(options.llmStringLength)}: using ${settings.llmStringLength}.`);
     else if (env.ENVPOD_COAT_LLM_STRING_LEN === undefined) settings.llmStringLength = length;
   }
+  setPrices(resolvePrices(options.prices));
   if (options.logs !== undefined) settings.logs = options.logs;
   if (options.errorStack !== undefined) settings.errorStack = options.errorStack;
   updateSettings(settings, env);

@@ -21,7 +21,7 @@ import type { Coating } from "./coating.js";
 import { emitRecord } from "./emit.js";
 import { errorMessage, errorType } from "./errors.js";
 import { StreamAggregate } from "./stream-aggregate.js";
-import type { LlmResponse } from "../llm/exchange.js";
+import type { LlmResponse, LlmUsage } from "../llm/exchange.js";
 import type { LlmOutcome, LlmRecorder } from "../llm/llm-recorder.js";
 import { responseText } from "../llm/llm-recorder.js";
 import { Op } from "../dialects/ops.js";
@@ -281,8 +281,9 @@ export class CoatCall implements ActiveCall, Scope {
     const userTokens = this.facts?.tokens !== undefined;
     // Token counts the user gave through current() win over the response's.
     if (userTokens) for (const key of Object.keys(attributes)) if (isTokenKey(key)) delete attributes[key];
-    const usage = userTokens ? undefined : outcome.usage;
-    const cost = usage === undefined ? undefined : estimateCost(outcome.model ?? this.coating.options.model, usage, currentPrices());
+    const usage = userTokens ? userUsage(this.facts!.tokens!) : outcome.usage;
+    const model = this.facts?.model ?? outcome.model ?? this.coating.options.model;
+    const cost = usage === undefined ? undefined : estimateCost(model, usage, currentPrices());
     if (cost !== undefined) {
       this.cost = cost;
       costAttributes(cost, attributes);
@@ -385,4 +386,13 @@ function guard(what: string, fn: () => void): void {
   } catch (error) {
     reportOnce(what, error);
   }
+}
+
+/** Token counts given through current().usage(), as the response's would be. */
+function userUsage(tokens: Attributes): LlmUsage {
+  const count = (key: string) => (typeof tokens[key] === "number" ? (tokens[key] as number) : undefined);
+  const input = count(SemanticConventions.LLM_TOKEN_COUNT_PROMPT);
+  const output = count(SemanticConventions.LLM_TOKEN_COUNT_COMPLETION);
+  const total = count(SemanticConventions.LLM_TOKEN_COUNT_TOTAL);
+  return { ...(input !== undefined && { input }), ...(output !== undefined && { output }), ...(total !== undefined && { total }) };
 }

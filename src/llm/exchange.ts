@@ -77,6 +77,8 @@ export interface LlmRequest {
 export interface LlmResponse {
   readonly id?: string;
   readonly model?: string;
+  /** Who served it, where the response says so (the AI SDK's steps name their model's provider). */
+  readonly provider?: string;
   /** One message per choice (OpenAI `n`), or the one message of the reply. */
   readonly messages: readonly LlmMessage[];
   readonly finishReasons?: readonly string[];

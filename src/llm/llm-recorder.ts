@@ -6,6 +6,8 @@ import { openInferenceRequest, openInferenceResponse, openInferenceUsage } from 
 import { genAiRequest, genAiResponse, genAiUsage } from "../dialects/gen-ai.js";
 import type { DialectSet } from "./dialect-set.js";
 import { EnvpodKey } from "../dialects/keys.js";
+import { GenAiKey } from "../dialects/gen-ai-keys.js";
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 
 /** What a wrapper tells the recorder: its mode's rules, dialects, hooks and a known shape. */
 export interface LlmWrapperFacts {
@@ -71,7 +73,15 @@ export class LlmRecorder {
 
   /** A result that completes later (the AI SDK's streamText): its response, when the shape knows how to wait for it. */
   settleLater(result: unknown): Promise<LlmResponse | undefined> | undefined {
-    return this.shape?.settle?.(result);
+    if (this.shape !== undefined) return this.shape.settle?.(result);
+    for (const shape of SHAPES) {
+      const later = shape.settle?.(result);
+      if (later !== undefined) {
+        this.shape = shape;
+        return later;
+      }
+    }
+    return undefined;
   }
 
   /** The call's response: `settled` (see settleLater), else what the stream's chunks made, else the result read as one. */
@@ -84,7 +94,15 @@ export class LlmRecorder {
     const request = this.request;
     if (response !== undefined) {
       const rules = this.facts.outputHook ? METADATA_ONLY : this.facts.llmRules ?? METADATA_ONLY;
-      if (request === undefined && this.shape !== undefined) into[EnvpodKey.LLM_SHAPE] = this.shape.name;
+      if (request === undefined) {
+        // Arguments of the user's own: what the response says about the call stands in for the request's metadata.
+        if (this.shape !== undefined) into[EnvpodKey.LLM_SHAPE] = this.shape.name;
+        if (this.facts.dialects.openinference && response.provider !== undefined) into[SC.LLM_PROVIDER] = response.provider;
+        if (this.facts.dialects.genAi) {
+          into[GenAiKey.OPERATION_NAME] = "chat";
+          if (response.provider !== undefined) into[GenAiKey.PROVIDER_NAME] = response.provider;
+        }
+      }
       if (this.facts.dialects.openinference) {
         openInferenceResponse(response, rules, into);
         if (response.usage !== undefined) openInferenceUsage(response.usage, into);
@@ -96,7 +114,7 @@ export class LlmRecorder {
     }
     return {
       model: response?.model ?? request?.model,
-      provider: request?.provider ?? request?.system,
+      provider: request?.provider ?? request?.system ?? response?.provider,
       usage: response?.usage,
       finishReasons: response?.finishReasons,
       responseId: response?.id,

@@ -2,9 +2,10 @@ import type { LlmRequest, LlmResponse, LlmShape } from "../exchange.js";
 import { openaiChatShape } from "./openai-chat.js";
 import { openaiResponsesShape } from "./openai-responses.js";
 import { anthropicMessagesShape } from "./anthropic-messages.js";
+import { aiSdkShape } from "./ai-sdk.js";
 
 /** The shapes an `Op.LLM` call is recognised by, most specific first. */
-export const SHAPES: readonly LlmShape[] = [openaiResponsesShape, anthropicMessagesShape, openaiChatShape];
+export const SHAPES: readonly LlmShape[] = [aiSdkShape, openaiResponsesShape, anthropicMessagesShape, openaiChatShape];
 
 /** The first shape its arguments are a request of. */
 export function recognizeRequest(args: ArrayLike<unknown>): { shape: LlmShape; request: LlmRequest } | undefined {

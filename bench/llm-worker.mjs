@@ -46,10 +46,12 @@ const spans = new CountingExporter();
 const logs = new CountingExporter();
 let flush;
 let client;
-if (side === "coat") {
+if (side === "coat" || side === "coat-without-gen-ai") {
   const { register } = await import("agent-coat");
   const { coatOpenAI } = await import("agent-coat/openai");
-  const telemetry = register({ capture: "redacted", spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
+  // The second coat side leaves the GenAI dialect out: what writing gen_ai.* beside OpenInference costs.
+  const dialects = side === "coat" ? undefined : "envpod,openinference";
+  const telemetry = register({ capture: "redacted", dialects, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
   flush = () => telemetry.forceFlush();
   client = coatOpenAI(new OpenAI({ apiKey: "sk-bench", baseURL: "http://127.0.0.1:1/v1", maxRetries: 0, fetch: answer }));
 } else if (side === "openinference") {

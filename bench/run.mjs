@@ -51,7 +51,8 @@ if (!skip("llm")) {
   log("\nllm: an OpenAI chat call (4 messages, 2 KB) answered in process, coat's client wrapper vs the OpenInference instrumentation, one process each …");
   result.llm = await runLlm({ quick });
   (result.ratios ??= {}).coat_llm_vs_openinference_openai = result.llm.ratio;
-  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio})`);
+  result.ratios.coat_llm_gen_ai_dialect_on_vs_off = result.llm.gen_ai_dialect_ratio;
+  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); without gen_ai ${result.llm.per_call_us["coat-without-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio})`);
 }
 if (!skip("throughput")) {
   log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");

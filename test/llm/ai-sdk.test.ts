@@ -2,6 +2,7 @@
  * The Vercel AI SDK shape: the real `ai` 7 and `@ai-sdk/openai` (its Chat Completions model)
  * against the loopback OpenAI fake, recorded by plain coat(Op.LLM); what crossed the OTLP wire.
  */
+import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { generateObject, generateText, jsonSchema, streamText, tool } from "ai";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
@@ -11,20 +12,27 @@ import type { Harness } from "../support/harness.js";
 import { asMap, spanNamed, startHarness } from "../support/harness.js";
 import { startOpenAIHttpFake } from "../fakes/openai-http.js";
 import type { OpenAIHttpFake } from "../fakes/openai-http.js";
+import { startAnthropicFake } from "../fakes/anthropic-api.js";
+import type { AnthropicFake } from "../fakes/anthropic-api.js";
 
 const IN = SC.LLM_INPUT_MESSAGES;
 const OUT = SC.LLM_OUTPUT_MESSAGES;
 let h: Harness;
 let oa: OpenAIHttpFake;
+let an: AnthropicFake;
 let provider: ReturnType<typeof createOpenAI>;
+let claude: ReturnType<typeof createAnthropic>;
 beforeAll(async () => {
   h = await startHarness({ capture: "raw" });
   oa = await startOpenAIHttpFake();
+  an = await startAnthropicFake();
   provider = createOpenAI({ apiKey: "sk-test", baseURL: oa.baseURL });
+  claude = createAnthropic({ apiKey: "test", baseURL: an.v1 });
 });
 afterAll(async () => {
   await h.close();
   await oa.close();
+  await an.close();
 });
 beforeEach(() => h.reset());
 
@@ -95,5 +103,24 @@ describe("the AI SDK shape", () => {
     const a = spanNamed(await h.spans(1), "generateObject").attributes;
     expect(JSON.parse(a[`${OUT}.0.${SC.MESSAGE_CONTENT}`] as string)).toEqual({ city: "Porto", tempC: 21 });
     expect(a[SC.LLM_TOKEN_COUNT_TOTAL]).toBe(17);
+  });
+
+  it("@ai-sdk/anthropic: provider anthropic, cache reads in the prompt details, streamed or not", async () => {
+    const generate = coat(Op.LLM, generateText);
+    const stream = coat(Op.LLM, streamText);
+    an.reply(
+      { message: { content: [{ type: "text", text: "Bom dia" }], usage: { input_tokens: 10, output_tokens: 3, cache_read_input_tokens: 30 } } },
+      { message: { content: [{ type: "text", text: "Boa noite" }], usage: { input_tokens: 5, output_tokens: 4 } } },
+    );
+    expect((await generate({ model: claude("claude-haiku-4-5"), system: "translate", prompt: "Good morning" })).text).toBe("Bom dia");
+    let text = "";
+    for await (const delta of stream({ model: claude("claude-haiku-4-5"), prompt: "Good night" }).textStream) text += delta;
+    expect(text).toBe("Boa noite");
+    const spans = await h.spans(2);
+    const a = spanNamed(spans, "generateText").attributes;
+    expect([a[SC.LLM_PROVIDER], a[`${IN}.0.${SC.MESSAGE_CONTENT}`], a[`${OUT}.0.${SC.MESSAGE_CONTENT}`]]).toEqual(["anthropic", "translate", "Bom dia"]);
+    expect([a[SC.LLM_TOKEN_COUNT_PROMPT], a[SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ], a[SC.LLM_TOKEN_COUNT_COMPLETION]]).toEqual([40, 30, 3]);
+    const streamed = spanNamed(spans, "streamText").attributes;
+    expect([streamed[`${OUT}.0.${SC.MESSAGE_CONTENT}`], streamed[SC.LLM_TOKEN_COUNT_TOTAL]]).toEqual(["Boa noite", 9]);
   });
 });

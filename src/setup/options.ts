@@ -31,7 +31,7 @@ export interface CoatSetupOptions {
   previewLength?: number;
   /**
    * The dialects spans are written in: `envpod`, `openinference`, `gen_ai` (a comma list or an
-   * array; default all three); ENVPOD_COAT_DIALECTS wins. Log records are AOT envelopes whatever this says.
+   * array; default `envpod,openinference`); ENVPOD_COAT_DIALECTS wins. Log records are AOT envelopes whatever this says.
    */
   dialects?: string | DialectName[];
   /** Cap of each message string on LLM spans (default 8192); ENVPOD_COAT_LLM_STRING_LEN wins. */

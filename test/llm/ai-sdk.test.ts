@@ -23,7 +23,7 @@ let an: AnthropicFake;
 let provider: ReturnType<typeof createOpenAI>;
 let claude: ReturnType<typeof createAnthropic>;
 beforeAll(async () => {
-  h = await startHarness({ capture: "raw" });
+  h = await startHarness({ capture: "raw", dialects: "envpod,openinference,gen_ai" });
   oa = await startOpenAIHttpFake();
   an = await startAnthropicFake();
   provider = createOpenAI({ apiKey: "sk-test", baseURL: oa.baseURL });

@@ -25,7 +25,7 @@ let an: AnthropicFake;
 let openai: OpenAI;
 let anthropic: Anthropic;
 beforeAll(async () => {
-  h = await startHarness({ capture: "redacted" });
+  h = await startHarness({ capture: "redacted", dialects: "envpod,openinference,gen_ai" });
   oa = await startOpenAIHttpFake();
   an = await startAnthropicFake();
   openai = coatOpenAI(new OpenAI({ apiKey: "sk-test", baseURL: oa.baseURL, maxRetries: 0 }));

@@ -94,6 +94,8 @@ describe("cost on the wire", () => {
     const spans = await h.spans(6);
     const openaiSpan = spanNamed(spans, "openai.chat.completions.create");
     expect(openaiSpan.attributes[SC.LLM_COST_TOTAL]).toBe(0.75);
+    // The default dialects are envpod and OpenInference: no gen_ai.* unless asked for.
+    expect(Object.keys(openaiSpan.attributes).filter((k) => k.startsWith("gen_ai."))).toEqual([]);
     expect([openaiSpan.attributes[SC.LLM_COST_PROMPT], openaiSpan.attributes[SC.LLM_COST_COMPLETION]]).toEqual([0.15, 0.6]);
     // claude-haiku-4-5: 600k uncached × $1 + 400k cache read × $0.10 + 100k out × $5 = 0.6 + 0.04 + 0.5.
     const claude = spans.find((s) => s.name === "anthropic.messages.create" && s.attributes[SC.OPENINFERENCE_SPAN_KIND] === "LLM")!;

@@ -7,6 +7,13 @@ import type { LlmMessage, LlmPart, LlmToolCall } from "../exchange.js";
 import { field, isRecord, record, str } from "../read.js";
 import { imagePart, optional } from "./openai-chat.js";
 
+/** Step content that is not part of the model's message: provider extras, citations, approvals. */
+const NOT_MESSAGE_PARTS = new Set(["custom", "source", "tool-approval-request", "tool-approval-response"]);
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error === "string" ? error : json(error);
+}
+
 /** One input message; its tool-result parts become tool messages of their own, as OpenInference has them. */
 export function aiInputMessages(message: unknown): LlmMessage[] {
   if (!isRecord(message)) return [];
@@ -32,7 +39,10 @@ export function contentMessages(role: string, content: readonly unknown[]): LlmM
       if (name !== undefined) toolCalls.push({ name, ...optional("id", str(part, "toolCallId")), arguments: json(field(part, "input")) });
     } else if (type === "tool-result") {
       results.push({ role: "tool", parts: [{ type: "text", text: resultText(field(part, "output")) }], ...optional("toolCallId", str(part, "toolCallId")), ...optional("name", str(part, "toolName")) });
-    } else if (type === "image") parts.push(imageOf(part, "image"));
+    } else if (type === "tool-error") {
+      results.push({ role: "tool", parts: [{ type: "text", text: errorText(field(part, "error")) }], ...optional("toolCallId", str(part, "toolCallId")), ...optional("name", str(part, "toolName")) });
+    } else if (type !== undefined && NOT_MESSAGE_PARTS.has(type)) continue;
+    else if (type === "image") parts.push(imageOf(part, "image"));
     else if (type === "file" && (str(part, "mediaType") ?? "").startsWith("image/")) parts.push(imageOf(part, "data"));
     else if (type !== undefined) parts.push({ type: "other", kind: type });
   }

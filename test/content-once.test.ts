@@ -112,7 +112,8 @@ it("a log record alone says what was called and how it went: kind, ids, op, fn; 
     expect(log.attributes["app.flag"]).toBeUndefined(); // setAttribute() is the span's
   }
   expect(payload(request).llm).toBeUndefined();
-  expect(asMap(payload(response).llm)).toEqual({ model_name: "claude-sonnet-4-6", provider: "anthropic", token_count: { prompt: 1200, completion: 310, total: 1510 } });
+  // The estimate from the default table: 1,200 × $3 + 310 × $15 per 1M tokens.
+  expect(asMap(payload(response).llm)).toEqual({ model_name: "claude-sonnet-4-6", provider: "anthropic", token_count: { prompt: 1200, completion: 310, total: 1510 }, cost: 0.00825 });
   expect(span!.attributes[SC.LLM_TOKEN_COUNT_TOTAL]).toBe(1510);
   expect(span!.attributes[SC.METADATA]).toBe('{"tenant":"acme"}');
   expect(h.receiver.allWireText()).toContain("acme"); // on the span

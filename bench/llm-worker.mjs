@@ -46,11 +46,11 @@ const spans = new CountingExporter();
 const logs = new CountingExporter();
 let flush;
 let client;
-if (side === "coat" || side === "coat-without-gen-ai") {
+if (side === "coat" || side === "coat-with-gen-ai") {
   const { register } = await import("agent-coat");
   const { coatOpenAI } = await import("agent-coat/openai");
-  // The second coat side leaves the GenAI dialect out: what writing gen_ai.* beside OpenInference costs.
-  const dialects = side === "coat" ? undefined : "envpod,openinference";
+  // The second coat side adds the GenAI dialect to the defaults: what writing gen_ai.* beside OpenInference costs.
+  const dialects = side === "coat" ? undefined : "envpod,openinference,gen_ai";
   const telemetry = register({ capture: "redacted", dialects, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
   flush = () => telemetry.forceFlush();
   client = coatOpenAI(new OpenAI({ apiKey: "sk-bench", baseURL: "http://127.0.0.1:1/v1", maxRetries: 0, fetch: answer }));

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SIDES = ["bare", "openinference", "coat", "coat-without-gen-ai"];
+const SIDES = ["bare", "openinference", "coat", "coat-with-gen-ai"];
 
 function start(side) {
   const child = fork(join(here, "llm-worker.mjs"), [side], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
@@ -51,7 +51,7 @@ export async function runLlm({ quick = false } = {}) {
       out.records[side] = { spans: samples[side].last.spans, logs: samples[side].last.logs };
     }
     out.ratio = +(out.per_call_us.coat / out.per_call_us.openinference).toFixed(3);
-    out.gen_ai_dialect_ratio = +(out.per_call_us.coat / out.per_call_us["coat-without-gen-ai"]).toFixed(3);
+    out.gen_ai_dialect_ratio = +(out.per_call_us["coat-with-gen-ai"] / out.per_call_us.coat).toFixed(3);
     out.overhead_ratio = +((out.per_call_us.coat - out.per_call_us.bare) / (out.per_call_us.openinference - out.per_call_us.bare)).toFixed(3);
     return out;
   } finally {

@@ -52,7 +52,7 @@ if (!skip("llm")) {
   result.llm = await runLlm({ quick });
   (result.ratios ??= {}).coat_llm_vs_openinference_openai = result.llm.ratio;
   result.ratios.coat_llm_gen_ai_dialect_on_vs_off = result.llm.gen_ai_dialect_ratio;
-  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); without gen_ai ${result.llm.per_call_us["coat-without-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio})`);
+  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); with gen_ai ${result.llm.per_call_us["coat-with-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio})`);
 }
 if (!skip("throughput")) {
   log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");

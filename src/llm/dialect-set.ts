@@ -12,7 +12,7 @@ export type DialectName = (typeof DIALECT_NAMES)[number];
 
 /**
  * envpod and OpenInference: what Phoenix, Arize and Datadog LLM Observability read. The GenAI
- * dialect is opt-in: on the LLM benchmark's call it adds 15 % (≈40 µs) and a second copy of the
+ * dialect is opt-in: on the LLM benchmark's call it adds 14 % (≈30 µs) and a second copy of the
  * conversation to every LLM span (docs/llm-records.md, "Dialects").
  */
 export const DEFAULT_DIALECTS: DialectSet = Object.freeze({ envpod: true, openinference: true, genAi: false });

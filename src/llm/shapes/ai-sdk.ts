@@ -2,6 +2,7 @@ import type { LlmMessage, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmUsage }
 import { count, field, isRecord, list, record, str } from "../read.js";
 import { optional } from "./openai-chat.js";
 import { aiInputMessages, contentMessages, providerName } from "./ai-sdk-messages.js";
+import { usageOf } from "./common.js";
 
 /** The settings that are invocation parameters (never headers, signals or callbacks). */
 const PARAMETERS = ["temperature", "maxOutputTokens", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries", "toolChoice", "schemaName", "schemaDescription", "output"] as const;
@@ -117,17 +118,14 @@ export function aiUsage(usage: object | undefined): LlmUsage | undefined {
   if (usage === undefined) return undefined;
   const input = record(usage, "inputTokenDetails");
   const output = record(usage, "outputTokenDetails");
-  const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
-  const set = (key: keyof LlmUsage, value: number | undefined, positive = false) => {
-    if (value !== undefined && (!positive || value > 0)) out[key] = value;
-  };
-  set("input", count(usage, "inputTokens"));
-  set("output", count(usage, "outputTokens"));
-  set("total", count(usage, "totalTokens"));
-  set("cacheRead", count(input, "cacheReadTokens") ?? count(usage, "cachedInputTokens"), true);
-  set("cacheWrite", count(input, "cacheWriteTokens"), true);
-  set("reasoning", count(output, "reasoningTokens") ?? count(usage, "reasoningTokens"), true);
-  return Object.keys(out).length > 0 ? out : undefined;
+  return usageOf({
+    input: count(usage, "inputTokens"),
+    output: count(usage, "outputTokens"),
+    total: count(usage, "totalTokens"),
+    cacheRead: count(input, "cacheReadTokens") ?? count(usage, "cachedInputTokens"),
+    cacheWrite: count(input, "cacheWriteTokens"),
+    reasoning: count(output, "reasoningTokens") ?? count(usage, "reasoningTokens"),
+  });
 }
 
 function systemText(system: unknown): string | undefined {

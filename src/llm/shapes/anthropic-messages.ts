@@ -2,6 +2,7 @@ import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, L
 import { count, field, isRecord, list, num, record, str } from "../read.js";
 import { imagePart, optional } from "./openai-chat.js";
 import { AnthropicStream } from "./anthropic-stream.js";
+import { parametersOf, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["messages", "system", "tools", "model", "stream"]);
 
@@ -14,8 +15,6 @@ export const anthropicMessagesShape: LlmShape = {
       const model = str(params, "model");
       const messages = list(params, "messages");
       if (model === undefined || messages === undefined || num(params, "max_tokens") === undefined || !looksAnthropic(params as object, model, messages)) return undefined;
-      const parameters: Record<string, unknown> = {};
-      for (const key of Object.keys(params as object)) if (!NOT_PARAMETERS.has(key) && field(params, key) !== undefined) parameters[key] = field(params, key);
       const tools = (list(params, "tools") ?? []).map(anthropicTool).filter((t): t is LlmTool => t !== undefined);
       return {
         operation: "chat",
@@ -25,7 +24,7 @@ export const anthropicMessagesShape: LlmShape = {
         ...optional("instructions", systemText(field(params, "system"))),
         messages: messages.filter(isRecord).flatMap(inputMessages),
         ...(tools.length > 0 ? { tools } : {}),
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+        ...parametersOf(params as object, NOT_PARAMETERS),
         ...(field(params, "stream") === true ? { stream: true } : {}),
       } satisfies LlmRequest;
     } catch {
@@ -65,18 +64,12 @@ export function messageResponse(message: object): LlmResponse {
 export function anthropicUsage(usage: object | undefined): LlmUsage | undefined {
   if (usage === undefined) return undefined;
   const fresh = count(usage, "input_tokens");
-  const read = count(usage, "cache_read_input_tokens");
-  const write = count(usage, "cache_creation_input_tokens");
+  const cacheRead = count(usage, "cache_read_input_tokens");
+  const cacheWrite = count(usage, "cache_creation_input_tokens");
   const output = count(usage, "output_tokens");
-  const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
-  if (fresh !== undefined || read !== undefined || write !== undefined) out.input = (fresh ?? 0) + (read ?? 0) + (write ?? 0);
-  if (output !== undefined) out.output = output;
-  if (out.input !== undefined && output !== undefined) out.total = out.input + output;
-  if (read !== undefined && read > 0) out.cacheRead = read;
-  if (write !== undefined && write > 0) out.cacheWrite = write;
-  const thinking = count(record(usage, "output_tokens_details"), "thinking_tokens");
-  if (thinking !== undefined && thinking > 0) out.reasoning = thinking;
-  return Object.keys(out).length > 0 ? out : undefined;
+  const input = fresh !== undefined || cacheRead !== undefined || cacheWrite !== undefined ? (fresh ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0) : undefined;
+  const total = input !== undefined && output !== undefined ? input + output : undefined;
+  return usageOf({ input, output, total, cacheRead, cacheWrite, reasoning: count(record(usage, "output_tokens_details"), "thinking_tokens") });
 }
 
 function systemText(system: unknown): string | undefined {

@@ -1,6 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { count, field, isRecord, list, record, str } from "../read.js";
 import { OpenAIChatStream } from "./openai-chat-stream.js";
+import { parametersOf, usageOf } from "./common.js";
 
 /** Request fields that are not invocation parameters. */
 const NOT_PARAMETERS = new Set(["messages", "tools", "functions", "model", "stream", "stream_options"]);
@@ -22,7 +23,7 @@ export const openaiChatShape: LlmShape = {
         model,
         messages: messages.filter(isRecord).map(inputMessage),
         ...(tools.length > 0 ? { tools } : {}),
-        ...parametersOf(params as object),
+        ...parametersOf(params as object, NOT_PARAMETERS),
         ...(field(params, "stream") === true ? { stream: true } : {}),
       } satisfies LlmRequest;
     } catch {
@@ -56,30 +57,16 @@ export const openaiChatShape: LlmShape = {
   stream: () => new OpenAIChatStream(),
 };
 
-export function parametersOf(params: object): { parameters?: Record<string, unknown> } {
-  const parameters: Record<string, unknown> = {};
-  for (const key of Object.keys(params)) {
-    if (NOT_PARAMETERS.has(key)) continue;
-    const value = field(params, key);
-    if (value !== undefined && typeof value !== "function") parameters[key] = value;
-  }
-  return Object.keys(parameters).length > 0 ? { parameters } : {};
-}
-
 export function chatUsage(usage: object | undefined): LlmUsage | undefined {
   if (usage === undefined) return undefined;
-  const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
-  const input = count(usage, "prompt_tokens");
-  const output = count(usage, "completion_tokens");
-  const total = count(usage, "total_tokens");
-  const cached = count(record(usage, "prompt_tokens_details"), "cached_tokens");
-  const reasoning = count(record(usage, "completion_tokens_details"), "reasoning_tokens");
-  if (input !== undefined) out.input = input;
-  if (output !== undefined) out.output = output;
-  if (total !== undefined) out.total = total;
-  if (cached !== undefined && cached > 0) out.cacheRead = cached;
-  if (reasoning !== undefined && reasoning > 0) out.reasoning = reasoning;
-  return Object.keys(out).length > 0 ? out : undefined;
+  return usageOf({
+    input: count(usage, "prompt_tokens"),
+    output: count(usage, "completion_tokens"),
+    total: count(usage, "total_tokens"),
+    cacheRead: count(record(usage, "prompt_tokens_details"), "cached_tokens"),
+    cacheWrite: undefined,
+    reasoning: count(record(usage, "completion_tokens_details"), "reasoning_tokens"),
+  });
 }
 
 function inputMessage(message: object): LlmMessage {

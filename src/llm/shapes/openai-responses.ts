@@ -1,6 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmStreamAccumulator, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { count, field, isRecord, list, record, str } from "../read.js";
 import { contentParts, optional } from "./openai-chat.js";
+import { parametersOf, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["input", "instructions", "tools", "model", "stream"]);
 
@@ -13,8 +14,6 @@ export const openaiResponsesShape: LlmShape = {
       const model = str(params, "model");
       const input = field(params, "input");
       if (model === undefined || (typeof input !== "string" && !Array.isArray(input)) || field(params, "messages") !== undefined) return undefined;
-      const parameters: Record<string, unknown> = {};
-      for (const key of Object.keys(params as object)) if (!NOT_PARAMETERS.has(key) && field(params, key) !== undefined) parameters[key] = field(params, key);
       const tools = (list(params, "tools") ?? []).map(responseTool).filter((t): t is LlmTool => t !== undefined);
       return {
         operation: "chat",
@@ -24,7 +23,7 @@ export const openaiResponsesShape: LlmShape = {
         ...optional("instructions", str(params, "instructions")),
         messages: typeof input === "string" ? [{ role: "user", parts: [{ type: "text", text: input }] }] : inputItems(input),
         ...(tools.length > 0 ? { tools } : {}),
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+        ...parametersOf(params as object, NOT_PARAMETERS),
         ...(field(params, "stream") === true ? { stream: true } : {}),
       } satisfies LlmRequest;
     } catch {
@@ -93,18 +92,14 @@ function responseOf(response: object): LlmResponse {
 
 function responsesUsage(usage: object | undefined): LlmUsage | undefined {
   if (usage === undefined) return undefined;
-  const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
-  const input = count(usage, "input_tokens");
-  const output = count(usage, "output_tokens");
-  const total = count(usage, "total_tokens");
-  const cached = count(record(usage, "input_tokens_details"), "cached_tokens");
-  const reasoning = count(record(usage, "output_tokens_details"), "reasoning_tokens");
-  if (input !== undefined) out.input = input;
-  if (output !== undefined) out.output = output;
-  if (total !== undefined) out.total = total;
-  if (cached !== undefined && cached > 0) out.cacheRead = cached;
-  if (reasoning !== undefined && reasoning > 0) out.reasoning = reasoning;
-  return Object.keys(out).length > 0 ? out : undefined;
+  return usageOf({
+    input: count(usage, "input_tokens"),
+    output: count(usage, "output_tokens"),
+    total: count(usage, "total_tokens"),
+    cacheRead: count(record(usage, "input_tokens_details"), "cached_tokens"),
+    cacheWrite: undefined,
+    reasoning: count(record(usage, "output_tokens_details"), "reasoning_tokens"),
+  });
 }
 
 /** The stream's events: the final response (`response.completed`, else the latest one seen) wins; text deltas are the fallback. */

@@ -31,6 +31,8 @@ export const EnvpodKey = {
   LLM_INPUT_MESSAGES_OMITTED: "envpod.llm.input_messages.omitted",
   /** An SDK's own span for the request of a coat LLM call, kept as its transport child (no kind of its own, no tokens). */
   LLM_TRANSPORT: "envpod.llm.transport",
+  /** A span another library wrote in a different dialect, translated by agent-coat's processors: its dialect. */
+  TRANSLATED_FROM: "envpod.translated_from",
   /** The LLM shape (SDK) a call was recognised as, e.g. `openai.chat`. */
   LLM_SHAPE: "envpod.llm.shape",
   /** RUN / SESSION spans: running totals of the LLM calls inside (cost is an estimate, USD). */

@@ -3,6 +3,7 @@ import type { Environment } from "../runtime/environment.js";
 import { CaptureLogProcessor, CaptureSpanProcessor } from "../processors/capture.js";
 import { LogPipeline } from "../processors/log-pipeline.js";
 import { LlmTransportStage } from "../processors/llm-transport.js";
+import { GenAiTranslationStage } from "../processors/gen-ai-translation.js";
 import { SpanPipeline } from "../processors/span-pipeline.js";
 import { SealLogRecordProcessor } from "../processors/seal-logs.js";
 import { SealSpanProcessor } from "../processors/seal-spans.js";
@@ -59,7 +60,7 @@ export function sealOptions(options: CoatSetupOptions): SealOptions | undefined 
 /** Capture enforcement, then the seal (which owns the exporting processors), then export. */
 export function spanPipeline(exporting: SpanProcessor[], seal: SealOptions | undefined): SpanProcessor {
   const next = seal === undefined || exporting.length === 0 ? exporting : [new SealSpanProcessor({ ...seal, next: exporting })];
-  return new SpanPipeline([new LlmTransportStage(), new CaptureSpanProcessor()], next);
+  return new SpanPipeline([new LlmTransportStage(), new GenAiTranslationStage(), new CaptureSpanProcessor()], next);
 }
 
 export function logPipeline(exporting: LogRecordProcessor[], seal: SealOptions | undefined): LogRecordProcessor {

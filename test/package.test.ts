@@ -108,6 +108,22 @@ export { n, t, c };
   expect(run("npx", ["--no-install", "coat", "--version"], scratch).trim()).toBe(JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version);
 });
 
+it("serves the adapters as subpaths, and agent-coat alone loads no LLM SDK", () => {
+  writeFileSync(
+    join(scratch, "subpaths.cjs"),
+    `const { coatOpenAI } = require("agent-coat/openai");
+const { coatAnthropic } = require("agent-coat/anthropic");
+const { coatAiTools } = require("agent-coat/ai");
+console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools].join(","));`,
+  );
+  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function");
+  writeFileSync(join(scratch, "subpaths.mjs"), `import { coatOpenAI } from "agent-coat/openai"; import { coatAnthropic } from "agent-coat/anthropic"; import { coatAiTools } from "agent-coat/ai"; console.log([coatOpenAI, coatAnthropic, coatAiTools].map((f) => typeof f).join(","));`);
+  expect(run(process.execPath, ["subpaths.mjs"], scratch).trim()).toBe("function,function,function");
+  // openai is installed beside it here: requiring agent-coat must not load it.
+  writeFileSync(join(scratch, "alone.cjs"), `require("agent-coat"); console.log(Object.keys(require.cache).filter((p) => /node_modules[\\/](openai|@anthropic-ai|ai)[\\/]/.test(p)).length);`);
+  expect(run(process.execPath, ["alone.cjs"], scratch).trim()).toBe("0");
+});
+
 it("runs every js snippet of the README against the installed package", async () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);

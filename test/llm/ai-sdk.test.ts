@@ -8,6 +8,7 @@ import { generateObject, generateText, jsonSchema, streamText, tool } from "ai";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Op, coat } from "../../src/index.js";
+import { coatAiTools } from "../../src/adapters/ai/index.js";
 import type { Harness } from "../support/harness.js";
 import { asMap, spanNamed, startHarness } from "../support/harness.js";
 import { startOpenAIHttpFake } from "../fakes/openai-http.js";
@@ -122,5 +123,23 @@ describe("the AI SDK shape", () => {
     expect([a[SC.LLM_TOKEN_COUNT_PROMPT], a[SC.LLM_TOKEN_COUNT_PROMPT_DETAILS_CACHE_READ], a[SC.LLM_TOKEN_COUNT_COMPLETION]]).toEqual([40, 30, 3]);
     const streamed = spanNamed(spans, "streamText").attributes;
     expect([streamed[`${OUT}.0.${SC.MESSAGE_CONTENT}`], streamed[SC.LLM_TOKEN_COUNT_TOTAL]]).toEqual(["Boa noite", 9]);
+  });
+
+  it("coatAiTools: each execute a TOOL call with the model's input (not the execution options) and the SDK's call id", async () => {
+    const tools = coatAiTools({ weather });
+    expect(tools.weather).not.toBe(weather);
+    expect(tools.weather.description).toBe("Current weather");
+    const generate = coat(Op.LLM, generateText);
+    oa.reply({ toolCalls: [{ name: "weather", arguments: { city: "Porto" } }], promptTokens: 2, completionTokens: 2 });
+    const result = await generate({ model: provider.chat("gpt-4o-mini"), prompt: "Weather in Porto?", tools });
+    expect(result.toolResults[0]!.output).toEqual({ city: "Porto", tempC: 21 });
+    const spans = await h.spans(2);
+    const toolSpan = spanNamed(spans, "weather");
+    expect(toolSpan.parentSpanId).toBe(spanNamed(spans, "generateText").spanId);
+    const a = toolSpan.attributes;
+    expect([a[SC.OPENINFERENCE_SPAN_KIND], a[SC.TOOL_NAME], a[SC.TOOL_DESCRIPTION], a[SC.TOOL_CALL_ID]]).toEqual(["TOOL", "weather", "Current weather", result.toolCalls[0]!.toolCallId]);
+    expect(JSON.parse(a[SC.INPUT_VALUE] as string)).toEqual({ city: "Porto" });
+    expect(JSON.parse(a[SC.OUTPUT_VALUE] as string)).toEqual({ city: "Porto", tempC: 21 });
+    expect(() => coatAiTools(null as never)).toThrow(TypeError);
   });
 });

@@ -61,4 +61,24 @@ describe("Phoenix, LLM calls of the real OpenAI SDK recorded by coatOpenAI", () 
     const tools = stored.filter((s) => s.span_kind === "TOOL").map((s) => s.name).sort();
     expect(tools).toEqual(["bookTable", "getWeather"]);
   });
+
+  it("shows the AI SDK agent's @ai-sdk/otel spans as agent, step, LLM and tool spans, none UNKNOWN", async () => {
+    const project = `ai-sdk-agent-${process.pid}`;
+    await promisify(execFile)(process.execPath, [join(ROOT, "examples/ai-sdk-agent.mjs")], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ENVPOD_COAT_FILE: join(workDir, "ai-sdk-agent.jsonl"),
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${phoenixUrl}/v1/traces`,
+        OTEL_RESOURCE_ATTRIBUTES: `${SEMRESATTRS_PROJECT_NAME}=${project}`,
+      },
+    });
+    // invoke_agent, two steps, two chat calls, one tool.
+    const stored = await eventually(`6 spans in Phoenix project ${project}`, () => phoenixSpans(phoenixUrl, project), (spans) => spans.length >= 6);
+    expect(stored.map((s) => s.span_kind).sort()).toEqual(["AGENT", "CHAIN", "CHAIN", "LLM", "LLM", "TOOL"]);
+    const llm = stored.filter((s) => s.span_kind === "LLM").sort((a, b) => a.start_time.localeCompare(b.start_time));
+    expect(attribute(llm[0]!, `${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_TOOL_CALLS}.0.${SC.TOOL_CALL_FUNCTION_NAME}`)).toBe("getWeather");
+    expect([attribute(llm[1]!, SC.LLM_TOKEN_COUNT_PROMPT), attribute(llm[1]!, SC.LLM_TOKEN_COUNT_COMPLETION)]).toEqual([90, 11]);
+  });
 });

@@ -382,6 +382,8 @@ interface ScenarioReport {
   userSpans?: { name: string; attribute: string }[];
   userLogs?: { scope: string }[];
   foreignSpans?: { name: string; count: number }[];
+  /** The OpenInference kind each named foreign span must arrive with (ai-sdk-otel: translated GenAI spans). */
+  foreignKinds?: Record<string, string>;
   /** The style's coat() log records have no logger provider to go to (phoenix-processors). */
   expectLogs?: boolean;
   /** Records of another library go past agent-coat's processors by design (phoenix-beside). */
@@ -486,6 +488,10 @@ function checkReceiver(where: string, receiver: OtlpReceiver, report: ScenarioRe
   const others = receiver.logs.length - coatLogs.length - (report.userLogs ?? []).reduce((n, ul) => n + receiver.logs.filter((l) => l.scope.name === ul.scope).length, 0);
   if (others > 0) problems.push(`${where}: ${others} unexpected log record(s)`);
 
+  for (const [name, kind] of Object.entries(report.foreignKinds ?? {})) {
+    const wrong = receiver.spans.filter((s) => s.name === name && s.attributes["openinference.span.kind"] !== kind).length;
+    if (wrong > 0) problems.push(`${where}: ${wrong} span(s) "${name}" not of kind ${kind}`);
+  }
   const leaked = receiver.allWireText().includes(SECRET);
   if (leaked && !report.foreignUnscrubbed) problems.push(`${where}: the secret crossed the wire`);
   if (leaked && report.foreignUnscrubbed) notes.push(`${where}: the secret crossed the wire (in records made past agent-coat's processors)`);

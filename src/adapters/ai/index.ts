@@ -45,3 +45,6 @@ export function coatAiTools<Tools extends Record<string, unknown>>(tools: Tools,
   }
   return out as Tools;
 }
+
+export { coatAiTelemetry } from "./telemetry.js";
+export type { CoatAiTelemetry } from "./telemetry.js";

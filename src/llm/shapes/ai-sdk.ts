@@ -7,6 +7,16 @@ import { usageOf } from "./common.js";
 /** The settings that are invocation parameters (never headers, signals or callbacks). */
 const PARAMETERS = ["temperature", "maxOutputTokens", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries", "toolChoice", "schemaName", "schemaDescription", "output"] as const;
 
+/** The call settings that are invocation parameters, as given. */
+export function aiParameters(options: object): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  for (const key of PARAMETERS) {
+    const value = field(options, key);
+    if (value !== undefined && (typeof value !== "object" || key === "stopSequences" || key === "toolChoice")) parameters[key] = value;
+  }
+  return parameters;
+}
+
 /**
  * The Vercel AI SDK (`ai` 7.x): `generateText` / `streamText` / `generateObject` options, their
  * results, and `streamText`'s result settled when its stream has been read.
@@ -26,11 +36,7 @@ export const aiSdkShape: LlmShape = {
       if (typeof prompt === "string") messages.push({ role: "user", parts: [{ type: "text", text: prompt }] });
       for (const message of [...(Array.isArray(prompt) ? prompt : []), ...(list(options, "messages") ?? [])]) messages.push(...aiInputMessages(message));
       const tools = toolsOf(record(options, "tools"));
-      const parameters: Record<string, unknown> = {};
-      for (const key of PARAMETERS) {
-        const value = field(options, key);
-        if (value !== undefined && (typeof value !== "object" || key === "stopSequences" || key === "toolChoice")) parameters[key] = value;
-      }
+      const parameters = aiParameters(options as object);
       return {
         operation: "chat",
         ...optional("system", provider),

@@ -43,6 +43,7 @@ export class CoatCall implements ActiveCall, Scope {
   /** RUN / SESSION calls: totals of the LLM calls inside. */
   private totals: { calls: number; tokens: number; cost: number } | undefined;
   private cost: LlmCost | undefined;
+  private sawFirstChunk = false;
   /** LLM ops: the result was looked at once (a stream to observe, a result to wait for). */
   private resolved = false;
 
@@ -186,6 +187,17 @@ export class CoatCall implements ActiveCall, Scope {
     if (captured !== undefined) payload.preview = previewPart("data", captured.text, captured.isJson);
     emitRecord(coating.spec.event, false, this.ids, coating, payload, attributes, this.ctx);
     return true;
+  }
+
+  /** The first piece of a result a framework streams itself (LangChain's tokens): the first-chunk event, once. */
+  firstChunk(): void {
+    if (this.settled || this.sawFirstChunk) return;
+    this.sawFirstChunk = true;
+    try {
+      this.span.addEvent(FIRST_CHUNK_EVENT);
+    } catch (error) {
+      reportOnce("recording a first chunk", error);
+    }
   }
 
   /** One chunk of a streamed result went by. */

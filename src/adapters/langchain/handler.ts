@@ -1,0 +1,161 @@
+import type { Context } from "@opentelemetry/api";
+import { context } from "@opentelemetry/api";
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { CoatCall } from "../../wrap/call.js";
+import { Coating, LLM_SHAPE } from "../../wrap/coating.js";
+import type { AdapterOptions } from "../../wrap/coating.js";
+import { startCall } from "../../wrap/start-call.js";
+import { Op } from "../../dialects/ops.js";
+import type { CoatOptions } from "../../wrap/options.js";
+import { langchainChatShape } from "../../llm/shapes/langchain-chat.js";
+import { field, list, str } from "../../llm/read.js";
+import { reportOnce } from "../../runtime/report.js";
+
+/** The serialized runnable's class name, LangChain's `["langchain", …, "ChatOpenAI"]`. */
+function className(serialized: unknown): string | undefined {
+  const id = list(serialized, "id");
+  const last = id?.[id.length - 1];
+  return typeof last === "string" ? last : undefined;
+}
+
+/** A tool's input as LangChain passes it (a string, often JSON): the value, parsed when it is JSON. */
+function toolInput(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input;
+  }
+}
+
+/** A ToolMessage (what a tool called with a tool call returns): its content; anything else as is. */
+function toolOutput(output: unknown): unknown {
+  return str(output, "type") === "tool" || str(output, "tool_call_id") !== undefined ? field(output, "content") : output;
+}
+
+/**
+ * A LangChain callback handler that records runs as agent-coat calls: chains as CHAIN, chat models
+ * and LLMs as LLM (messages, tools, tokens and cost through shape `langchain.chat`), tools as TOOL,
+ * retrievers as RETRIEVER; errors fail the call with LangChain's error; the first streamed token is
+ * the first-chunk event; agent actions and finishes are events of their run. The tree follows
+ * LangChain's run ids; a root run nests under the coat call active when it starts. Pass it per
+ * call (`{ callbacks: [handler] }`) or set it for every run with `coatLangChain()`. It never
+ * throws into LangChain (`raiseError` stays false).
+ */
+export class CoatCallbackHandler extends BaseCallbackHandler {
+  name = "agent-coat";
+  override awaitHandlers = true;
+  private readonly runs = new Map<string, CoatCall>();
+  private readonly coatings = new Map<string, Coating>();
+
+  constructor(private readonly coatOptions: CoatOptions = {}) {
+    super();
+  }
+
+  private coating(op: string, name: string, extra: AdapterOptions = {}): Coating {
+    const key = `${op}\u0000${name}`;
+    let found = this.coatings.get(key);
+    if (found === undefined) this.coatings.set(key, (found = new Coating(op, name, { ...this.coatOptions, ...extra, name })));
+    return found;
+  }
+
+  private open(op: string, name: string, args: unknown[], runId: string, parentRunId: string | undefined, extra?: AdapterOptions): CoatCall | undefined {
+    const known = this.runs.get(runId);
+    if (known !== undefined) return known; // a handler LangChain reached twice for one run records it once
+    try {
+      const parent: Context = (parentRunId === undefined ? undefined : this.runs.get(parentRunId)?.ctx) ?? context.active();
+      const call = context.with(parent, () => startCall(this.coating(op, name, extra), args));
+      if (call !== undefined) this.runs.set(runId, call);
+      return call;
+    } catch (error) {
+      reportOnce("recording a LangChain run", error);
+      return undefined;
+    }
+  }
+
+  private close(runId: string, settle: (call: CoatCall) => void): void {
+    const call = this.runs.get(runId);
+    if (call === undefined) return;
+    this.runs.delete(runId);
+    try {
+      settle(call);
+    } catch (error) {
+      reportOnce("recording a LangChain run", error);
+    }
+  }
+
+  override handleChainStart(chain: unknown, inputs: unknown, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, _runType?: string, runName?: string): void {
+    this.open(Op.CHAIN, runName ?? className(chain) ?? "chain", [inputs], runId, parentRunId);
+  }
+
+  override handleChainEnd(outputs: unknown, runId: string): void {
+    this.close(runId, (call) => call.end(outputs));
+  }
+
+  override handleChainError(error: unknown, runId: string): void {
+    this.close(runId, (call) => call.fail(error));
+  }
+
+  override handleChatModelStart(llm: unknown, messages: unknown[][], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
+    const start = { messages: messages[0] ?? [], invocationParams: extraParams?.invocation_params, options: extraParams?.options, metadata };
+    this.open(Op.LLM, runName ?? className(llm) ?? "chat_model", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
+  }
+
+  override handleLLMStart(llm: unknown, prompts: string[], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
+    const start = { prompts, invocationParams: extraParams?.invocation_params, metadata };
+    this.open(Op.LLM, runName ?? className(llm) ?? "llm", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
+  }
+
+  override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
+    this.runs.get(runId)?.firstChunk();
+  }
+
+  override handleLLMEnd(output: unknown, runId: string): void {
+    this.close(runId, (call) => call.end(output));
+  }
+
+  override handleLLMError(error: unknown, runId: string): void {
+    this.close(runId, (call) => call.fail(error));
+  }
+
+  override handleToolStart(tool: unknown, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, runName?: string, toolCallId?: string): void {
+    const call = this.open(Op.TOOL, runName ?? className(tool) ?? "tool", [toolInput(input)], runId, parentRunId);
+    if (call !== undefined && typeof toolCallId === "string") call.setAttribute("tool_call.id", toolCallId);
+  }
+
+  override handleToolEnd(output: unknown, runId: string): void {
+    this.close(runId, (call) => call.end(toolOutput(output)));
+  }
+
+  override handleToolError(error: unknown, runId: string): void {
+    this.close(runId, (call) => call.fail(error));
+  }
+
+  override handleRetrieverStart(retriever: unknown, query: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, name?: string): void {
+    this.open(Op.RETRIEVER, name ?? className(retriever) ?? "retriever", [query], runId, parentRunId);
+  }
+
+  override handleRetrieverEnd(documents: unknown, runId: string): void {
+    this.close(runId, (call) => call.end(documents));
+  }
+
+  override handleRetrieverError(error: unknown, runId: string): void {
+    this.close(runId, (call) => call.fail(error));
+  }
+
+  override handleAgentAction(action: unknown, runId: string): void {
+    this.event(runId, "agent.action", { tool: field(action, "tool"), toolInput: field(action, "toolInput") });
+  }
+
+  override handleAgentEnd(action: unknown, runId: string): void {
+    this.event(runId, "agent.finish", { returnValues: field(action, "returnValues") });
+  }
+
+  private event(runId: string, name: string, data: unknown): void {
+    try {
+      this.runs.get(runId)?.event(name, data);
+    } catch (error) {
+      reportOnce("recording a LangChain agent event", error);
+    }
+  }
+}

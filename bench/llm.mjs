@@ -1,7 +1,9 @@
-// An OpenAI chat call (4 messages, 2 KB) answered in process, recorded by agent-coat's client
-// wrapper (capture redacted, logs and seal on) and by the OpenInference OpenAI instrumentation,
-// each in its own process so the two never instrument the same class; a bare SDK call beside
-// them. The processes take turns round by round; the ratio is of the medians of per-call time.
+// Side-by-side runs of one workload in one process per side, so two instrumentations never patch
+// the same class: the LLM benchmark (an OpenAI chat call, 4 messages, 2 KB, answered in process:
+// coat's client wrapper vs the OpenInference OpenAI instrumentation, with and without the GenAI
+// dialect) and the LangChain benchmark (a chain with two ChatOpenAI calls and a tool: coat's
+// callback handler vs the OpenInference LangChain instrumentation). The processes take turns
+// round by round; ratios are of the medians of per-call time.
 import { fork } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,8 +11,8 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const SIDES = ["bare", "openinference", "coat", "coat-with-gen-ai"];
 
-function start(side) {
-  const child = fork(join(here, "llm-worker.mjs"), [side], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+function start(side, worker = "llm-worker.mjs") {
+  const child = fork(join(here, worker), [side], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
   const ready = new Promise((resolve, reject) => {
     child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`bench worker ${side} exited with ${code}`)));
@@ -29,9 +31,17 @@ const median = (xs) => {
 };
 
 export async function runLlm({ quick = false } = {}) {
-  const rounds = quick ? 5 : 15;
-  const calls = quick ? 1000 : 4000;
-  const workers = SIDES.map(start);
+  return runSides(SIDES, "llm-worker.mjs", quick ? 5 : 15, quick ? 1000 : 4000);
+}
+
+export async function runLangChain({ quick = false } = {}) {
+  const out = await runSides(["bare", "openinference", "coat"], "langchain-worker.mjs", quick ? 5 : 11, quick ? 300 : 1000);
+  delete out.gen_ai_dialect_ratio;
+  return out;
+}
+
+async function runSides(SIDES, worker, rounds, calls) {
+  const workers = SIDES.map((side) => start(side, worker));
   try {
     await Promise.all(workers.map((w) => w.ready));
     const samples = Object.fromEntries(SIDES.map((s) => [s, { us: [], cpu: [], last: undefined }]));
@@ -51,7 +61,7 @@ export async function runLlm({ quick = false } = {}) {
       out.records[side] = { spans: samples[side].last.spans, logs: samples[side].last.logs };
     }
     out.ratio = +(out.per_call_us.coat / out.per_call_us.openinference).toFixed(3);
-    out.gen_ai_dialect_ratio = +(out.per_call_us["coat-with-gen-ai"] / out.per_call_us.coat).toFixed(3);
+    if (out.per_call_us["coat-with-gen-ai"] !== undefined) out.gen_ai_dialect_ratio = +(out.per_call_us["coat-with-gen-ai"] / out.per_call_us.coat).toFixed(3);
     out.overhead_ratio = +((out.per_call_us.coat - out.per_call_us.bare) / (out.per_call_us.openinference - out.per_call_us.bare)).toFixed(3);
     return out;
   } finally {

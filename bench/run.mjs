@@ -33,7 +33,7 @@ const { runCalls, printCalls } = await import("./calls.mjs");
 const { runThroughput } = await import("./throughput.mjs");
 const { runMemory } = await import("./memory.mjs");
 const { runVerify } = await import("./verify.mjs");
-const { runLlm } = await import("./llm.mjs");
+const { runLlm, runLangChain } = await import("./llm.mjs");
 
 const started = Date.now();
 const result = {
@@ -53,6 +53,12 @@ if (!skip("llm")) {
   (result.ratios ??= {}).coat_llm_vs_openinference_openai = result.llm.ratio;
   result.ratios.coat_llm_gen_ai_dialect_on_vs_off = result.llm.gen_ai_dialect_ratio;
   log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); with gen_ai ${result.llm.per_call_us["coat-with-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio})`);
+}
+if (!skip("langchain")) {
+  log("\nlangchain: a chain with two ChatOpenAI calls (answered in process) and a tool, coat's callback handler vs the OpenInference LangChain instrumentation, one process each …");
+  result.langchain = await runLangChain({ quick });
+  (result.ratios ??= {}).coat_langchain_vs_openinference = result.langchain.ratio;
+  log(`  per chain: bare ${result.langchain.per_call_us.bare} µs, OpenInference ${result.langchain.per_call_us.openinference} µs, coat ${result.langchain.per_call_us.coat} µs: ×${result.langchain.ratio} (overhead only ×${result.langchain.overhead_ratio})`);
 }
 if (!skip("throughput")) {
   log("\nthroughput: coat() redacted + logs + seal over OTLP/http-protobuf to a loopback receiver …");
@@ -77,6 +83,7 @@ result.targets = {
   coat_defaults_vs_openinference_at_most_1: atMost(r.coat_defaults_vs_openinference, 1),
   coat_none_vs_raw_at_most_1_2: atMost(r.coat_none_vs_raw, 1.2),
   coat_llm_vs_openinference_openai_at_most_1: atMost(r.coat_llm_vs_openinference_openai, 1),
+  coat_langchain_vs_openinference_at_most_1: atMost(r.coat_langchain_vs_openinference, 1),
   throughput_at_least_15k: atLeast(result.throughput?.max_rate_zero_drops, 15_000),
   verify_at_least_50k_records_per_s: atLeast(result.verify?.records_per_s, 50_000),
 };

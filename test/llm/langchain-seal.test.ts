@@ -5,6 +5,7 @@
  */
 import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage } from "@langchain/core/messages";
+import type { BaseMessage } from "@langchain/core/messages";
 import { RunnableLambda } from "@langchain/core/runnables";
 import type { RunnableConfig } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
@@ -25,7 +26,7 @@ it("a LangChain agent's spans and log records verify as two sealed chains", asyn
     const agent = RunnableLambda.from(async (question: string, config?: RunnableConfig) => {
       const messages = [new HumanMessage(question)];
       const first = await model.invoke(messages, config);
-      const results = await Promise.all((first.tool_calls ?? []).map((call) => lookup.invoke(call, config)));
+      const results = await Promise.all((first.tool_calls ?? []).map((call) => (lookup as { invoke(call: unknown, config?: RunnableConfig): Promise<BaseMessage> }).invoke(call, config)));
       return (await model.invoke([...messages, first, ...results], config)).content;
     });
     expect(await agent.invoke("find a and b", { callbacks: [new CoatCallbackHandler()] })).toBe("done");

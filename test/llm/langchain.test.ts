@@ -33,6 +33,8 @@ afterAll(async () => {
 });
 beforeEach(() => h.reset());
 
+/** What the agent needs of a tool: invoked with a tool call, it answers with a message. */
+type Invocable = { invoke(call: unknown, config?: RunnableConfig): Promise<BaseMessage> };
 const kind = (s: ReceivedSpan) => s.attributes[SC.OPENINFERENCE_SPAN_KIND];
 const weather = tool(async ({ city }: { city: string }) => JSON.stringify({ city, tempC: 21 }), {
   name: "weather",
@@ -51,7 +53,7 @@ function agent() {
     const first = await bound.invoke(messages, config);
     messages.push(first);
     for (const call of first.tool_calls ?? []) {
-      const run = call.name === "weather" ? weather : bookTable;
+      const run = (call.name === "weather" ? weather : bookTable) as unknown as Invocable;
       messages.push(await run.invoke(call, config).catch((error: Error) => new HumanMessage(`tool failed: ${error.message}`)));
     }
     return (await bound.invoke(messages, config)).content;

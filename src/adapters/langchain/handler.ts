@@ -28,6 +28,29 @@ function toolInput(input: unknown): unknown {
   }
 }
 
+/** A LangChain message as plain data: what the record shows, without the class's serialization fields. */
+function plainMessage(message: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: str(message, "type") ?? "user", content: field(message, "content") };
+  const toolCalls = list(message, "tool_calls");
+  if (toolCalls !== undefined && toolCalls.length > 0) out.tool_calls = toolCalls;
+  for (const key of ["tool_call_id", "name", "id"]) if (str(message, key) !== undefined) out[key] = str(message, key);
+  return out;
+}
+
+/** The set parameters only (LangChain lists every one it knows, most undefined). */
+function setOnly(params: unknown): Record<string, unknown> | undefined {
+  if (params === null || typeof params !== "object") return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** The model's provider and name as LangChain's metadata gives them. */
+function modelMetadata(metadata: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (metadata === undefined) return undefined;
+  return { ls_provider: metadata.ls_provider, ls_model_name: metadata.ls_model_name };
+}
+
 /** A ToolMessage (what a tool called with a tool call returns): its content; anything else as is. */
 function toolOutput(output: unknown): unknown {
   return str(output, "type") === "tool" || str(output, "tool_call_id") !== undefined ? field(output, "content") : output;
@@ -97,12 +120,14 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
   }
 
   override handleChatModelStart(llm: unknown, messages: unknown[][], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
-    const start = { messages: messages[0] ?? [], invocationParams: extraParams?.invocation_params, options: extraParams?.options, metadata };
+    const params = setOnly(extraParams?.invocation_params) ?? {};
+    if (params.tools === undefined && list(extraParams?.options, "tools") !== undefined) params.tools = list(extraParams?.options, "tools");
+    const start = { messages: (messages[0] ?? []).map(plainMessage), invocationParams: params, metadata: modelMetadata(metadata) };
     this.open(Op.LLM, runName ?? className(llm) ?? "chat_model", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
   }
 
   override handleLLMStart(llm: unknown, prompts: string[], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
-    const start = { prompts, invocationParams: extraParams?.invocation_params, metadata };
+    const start = { prompts, invocationParams: setOnly(extraParams?.invocation_params), metadata: modelMetadata(metadata) };
     this.open(Op.LLM, runName ?? className(llm) ?? "llm", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
   }
 

@@ -1,6 +1,11 @@
 // The demo agent exports straight to a real Jaeger v2 (no Collector), which is read back through
 // its query API and compared, span for span, with what the demo recorded in its own file.
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { ROOT } from "./support/peers.js";
+import { eventually } from "./support/wait.js";
 import { e2e } from "./context.js";
 import { spansById } from "./support/compare.js";
 import { DEMO_SERVICE, DEMO_SPANS, runDemo } from "./support/demo.js";
@@ -29,5 +34,20 @@ describe("Jaeger v2, the demo exporting to it directly", () => {
     expect(traces.size).toBeGreaterThan(0);
     for (const names of traces.values()) expect(names).toContain(DEMO_SPANS[0]);
     expect(listed.map((s) => s.name)).not.toContain("envpod.seal.checkpoint");
+  });
+});
+
+describe("Jaeger v2, the AI SDK agent (@ai-sdk/otel's spans through agent-coat's processors)", () => {
+  it("stores the run as one trace: the agent span with its steps, chat calls and tool beneath it", async () => {
+    const started = new Date();
+    await promisify(execFile)(process.execPath, [join(ROOT, "examples/ai-sdk-agent.mjs")], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ENVPOD_COAT_FILE: join(workDir, "ai-sdk-agent-jaeger.jsonl"), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${jaeger.otlpHttpUrl}/v1/traces` },
+    });
+    const spans = await eventually("the AI SDK agent's 6 spans in Jaeger", () => jaegerSpans(jaeger.queryUrl, "ai-sdk-agent", new Date(started.getTime() - 60_000), new Date(Date.now() + 60_000)), (s) => s.length >= 6);
+    expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+    const root = spans.find((s) => s.parentSpanId === "")!;
+    expect(root.name).toBe("invoke_agent gpt-4o-mini");
+    expect(spans.map((s) => s.attributes["openinference.span.kind"]).sort()).toEqual(["AGENT", "CHAIN", "CHAIN", "LLM", "LLM", "TOOL"]);
   });
 });

@@ -37,6 +37,30 @@ function plainMessage(message: unknown): Record<string, unknown> {
   return out;
 }
 
+/** An LLMResult as plain data: each generation's text and message (with usage and finish reason), and llmOutput. */
+function plainResult(output: unknown): unknown {
+  const generations = list(output, "generations");
+  if (generations === undefined) return output;
+  const plain = generations.map((batch) =>
+    (Array.isArray(batch) ? batch : []).map((generation: unknown) => {
+      const message = field(generation, "message");
+      const out: Record<string, unknown> = { text: field(generation, "text") };
+      if (message !== undefined && message !== null) {
+        const metadata = field(message, "response_metadata") as Record<string, unknown> | undefined;
+        out.message = {
+          ...plainMessage(message),
+          ...(field(message, "usage_metadata") !== undefined && { usage_metadata: field(message, "usage_metadata") }),
+          ...(metadata !== undefined && { response_metadata: { finish_reason: metadata.finish_reason, model_name: metadata.model_name } }),
+        };
+      }
+      if (field(generation, "generationInfo") !== undefined) out.generationInfo = field(generation, "generationInfo");
+      return out;
+    }),
+  );
+  const llmOutput = field(output, "llmOutput");
+  return { generations: plain, ...(llmOutput !== undefined && { llmOutput }) };
+}
+
 /** The set parameters only (LangChain lists every one it knows, most undefined). */
 function setOnly(params: unknown): Record<string, unknown> | undefined {
   if (params === null || typeof params !== "object") return undefined;
@@ -136,7 +160,7 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
   }
 
   override handleLLMEnd(output: unknown, runId: string): void {
-    this.close(runId, (call) => call.end(output));
+    this.close(runId, (call) => call.end(plainResult(output)));
   }
 
   override handleLLMError(error: unknown, runId: string): void {

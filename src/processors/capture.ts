@@ -11,6 +11,8 @@ import { AotpKey } from "../dialects/keys.js";
 import { EnvpodKey } from "../dialects/keys.js";
 import { reportOnce } from "../runtime/report.js";
 import { currentEnforcement } from "./enforcement.js";
+import type { Runtime } from "../runtime/state.js";
+import { state } from "../runtime/state.js";
 import { isRenderedOwn, isScrubbedBy, ownStep } from "../runtime/own-marks.js";
 
 /** Which attributes of a record hold content coat rendered itself, already in its mode. */
@@ -23,6 +25,9 @@ const IO_KEYS: ReadonlySet<string> = new Set([SemanticConventions.INPUT_VALUE, S
  * writable and no exporting processor has seen it; so it must come before them in the list.
  */
 export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
+  /** `runtime`: whose settings apply; a recording's own for its pipeline. */
+  constructor(private readonly runtime: Runtime = state) {}
+
   onStart(): void {}
 
   onEnding(span: Span): void {
@@ -32,7 +37,7 @@ export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
   /** `original` is the SDK's span when `span` is a copy of it. */
   prepare(span: WritableSpan, original: object): void {
     try {
-      const e = currentEnforcement();
+      const e = currentEnforcement(this.runtime);
       if (e !== undefined) enforceSpan(span, e, ownStep(original), original);
     } catch (error) {
       reportOnce("enforcing the capture mode on a span", error);
@@ -52,9 +57,11 @@ export class CaptureSpanProcessor implements SpanProcessor, SpanStage {
 
 /** The same for log records, in onEmit: register it before any exporting log processor. */
 export class CaptureLogProcessor implements LogRecordProcessor {
+  constructor(private readonly runtime: Runtime = state) {}
+
   onEmit(record: ReadWriteLogRecord): void {
     try {
-      const e = currentEnforcement();
+      const e = currentEnforcement(this.runtime);
       if (e !== undefined) enforceLogRecord(record, e);
     } catch (error) {
       reportOnce("enforcing the capture mode on a log record", error);

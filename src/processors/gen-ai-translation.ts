@@ -9,6 +9,7 @@ import type { KnownOp } from "../dialects/ops.js";
 import { openInferenceRequest, openInferenceResponse, openInferenceUsage } from "../dialects/openinference-llm.js";
 import { LlmContentRules } from "../llm/content-rules.js";
 import { genAiRequestOf, genAiResponseOf } from "../llm/gen-ai-read.js";
+import type { Runtime } from "../runtime/state.js";
 import { state } from "../runtime/state.js";
 import { reportOnce } from "../runtime/report.js";
 
@@ -34,6 +35,8 @@ const RESERVED_ATTRIBUTES = 48;
  * mode and redaction to it as to every other library's content. The GenAI keys stay.
  */
 export class GenAiTranslationStage implements SpanStage {
+  constructor(private readonly runtime: Runtime = state) {}
+
   prepare(span: WritableSpan): void {
     try {
       const attributes = span.attributes;
@@ -47,7 +50,7 @@ export class GenAiTranslationStage implements SpanStage {
         [EnvpodKey.OP]: op,
         [EnvpodKey.TRANSLATED_FROM]: "gen_ai",
       };
-      if (op === Op.LLM) llm(attributes, operation, into);
+      if (op === Op.LLM) llm(attributes, operation, into, this.runtime);
       else if (op === Op.TOOL) tool(attributes, into);
       else if (op === Op.AGENT || op === Op.EMBEDDING) described(attributes, op, into);
       (span as { attributes: Attributes }).attributes = { ...attributes, ...into };
@@ -65,10 +68,10 @@ export class GenAiTranslationStage implements SpanStage {
   }
 }
 
-function llm(attributes: Attributes, operation: string, into: Attributes): void {
-  const rules = new LlmContentRules("raw", state.settings.llmStringLength, undefined, false);
+function llm(attributes: Attributes, operation: string, into: Attributes, runtime: Runtime): void {
+  const rules = new LlmContentRules("raw", runtime.settings.llmStringLength, undefined, false);
   const request = genAiRequestOf(attributes, operation === "text_completion" ? "text_completion" : operation === "generate_content" ? "generate_content" : "chat");
-  const budget = state.settings.attributeCountLimit - Object.keys(attributes).length - Object.keys(into).length - RESERVED_ATTRIBUTES;
+  const budget = runtime.settings.attributeCountLimit - Object.keys(attributes).length - Object.keys(into).length - RESERVED_ATTRIBUTES;
   const omitted = openInferenceRequest(request, rules, Math.max(0, budget), into);
   if (omitted > 0) into[EnvpodKey.LLM_INPUT_MESSAGES_OMITTED] = omitted;
   const response = genAiResponseOf(attributes);

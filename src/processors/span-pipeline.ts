@@ -3,6 +3,11 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import type { WritableSpan } from "./writable-span.js";
 import { SpanCopy } from "./writable-span.js";
 import { inOrder } from "./in-order.js";
+import { runtimeOf, state } from "../runtime/state.js";
+
+/** Spans started inside a recording (agent-coat/testing), handed to its pipeline instead of this one. */
+const diverted = new WeakMap<object, SpanProcessor>();
+let divertedOpen = 0;
 
 /** A processor that rewrites spans before anything exports them (capture, then seal). */
 export interface SpanStage {
@@ -30,17 +35,37 @@ export class SpanPipeline implements SpanProcessor {
   ) {}
 
   onStart(span: Span, parentContext: Context): void {
+    if (state.recordings > 0) {
+      const recording = runtimeOf(parentContext).pipelines?.spans;
+      if (recording !== undefined && recording !== this) {
+        diverted.set(span, recording);
+        divertedOpen++;
+        return recording.onStart(span, parentContext);
+      }
+    }
     for (const stage of this.stages) stage.begin?.(span, parentContext);
     for (const processor of this.exporting) processor.onStart(span, parentContext);
   }
 
   onEnding(span: Span): void {
+    if (divertedOpen > 0) {
+      const recording = diverted.get(span);
+      if (recording !== undefined && recording !== this) return recording.onEnding?.(span);
+    }
     this.sdkCallsOnEnding = true;
     for (const stage of this.stages) stage.prepare(span, span);
     for (const processor of this.exporting) processor.onEnding?.(span);
   }
 
   onEnd(span: ReadableSpan): void {
+    if (divertedOpen > 0) {
+      const recording = diverted.get(span);
+      if (recording !== undefined && recording !== this) {
+        diverted.delete(span);
+        divertedOpen--;
+        return recording.onEnd(span);
+      }
+    }
     let out: ReadableSpan = span;
     if (!this.sdkCallsOnEnding) {
       const copy = new SpanCopy(span);

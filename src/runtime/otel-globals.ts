@@ -20,14 +20,23 @@ const API_REGISTRY = Symbol.for("opentelemetry.js.api.1");
 const LEGACY_LOGS = Symbol.for("io.opentelemetry.js.api.logs");
 const LEGACY_LOGS_VERSION = 1;
 
-type Registry = { version?: string; trace?: unknown; logs?: LoggerSource; diag?: unknown };
+type Registry = { version?: string; trace?: unknown; context?: unknown; logs?: LoggerSource; diag?: unknown };
 type Slots = { [API_REGISTRY]?: Registry; [LEGACY_LOGS]?: (version: number) => LoggerSource | undefined };
 
 const slots = globalThis as Slots;
 
-/** Whether any copy of the API has a tracer provider registered. */
-export function hasGlobalTracerProvider(): boolean {
-  return slots[API_REGISTRY]?.trace !== undefined;
+/** Whether any copy of the API has a tracer provider registered (`provider`: that one). */
+export function hasGlobalTracerProvider(provider?: object): boolean {
+  const registered = slots[API_REGISTRY]?.trace as { getDelegate?: () => unknown } | undefined;
+  if (provider === undefined) return registered !== undefined;
+  // The API keeps its proxy there, delegating to the provider that was set.
+  return registered === provider || (typeof registered?.getDelegate === "function" && registered.getDelegate() === provider);
+}
+
+/** Whether any copy of the API has a context manager registered (`manager`: that one). */
+export function hasGlobalContextManager(manager?: object): boolean {
+  const registered = slots[API_REGISTRY]?.context;
+  return manager === undefined ? registered !== undefined : registered === manager;
 }
 
 /** Whether a diag logger is registered, so that a warning sent to diag is seen by someone. */

@@ -1,5 +1,7 @@
 import type { Environment } from "./environment.js";
-import type { Tracer, TracerProvider } from "@opentelemetry/api";
+import type { Context, Tracer, TracerProvider } from "@opentelemetry/api";
+import type { LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 import { trace } from "@opentelemetry/api";
 import type { LogEmitter, LoggerSource } from "./log-api.js";
 import { globalLoggerProvider, hasGlobalTracerProvider } from "./otel-globals.js";
@@ -44,7 +46,11 @@ export interface CoatSettings {
   attributeCountLimit: number;
 }
 
-interface CoatState {
+/**
+ * What coat() and the processors read while they record: settings, identity, where records go.
+ * The process has one (`state`); each recording of `agent-coat/testing` has its own.
+ */
+export interface Runtime {
   settings: CoatSettings;
   /** Bumped whenever settings or providers change, so wrappers can cache what they derive. */
   generation: number;
@@ -53,10 +59,17 @@ interface CoatState {
   tracer: Tracer;
   /** Likewise for log records; a logger that counts and reports what it cannot deliver when no provider is reachable. */
   logger: LogEmitter;
-  /** Providers register() routes coat() to; undefined: the globals. */
-  own: { tracer: Tracer | undefined; logger: LogEmitter | undefined };
   /** Content policies per mode for the current settings, built on first use. */
   policies: Map<CaptureMode, ContentPolicy>;
+  /** A recording's own pipelines: spans and log records other providers' pipelines see inside it go there instead. */
+  pipelines?: { readonly spans: SpanProcessor; readonly logs: LogRecordProcessor };
+}
+
+interface CoatState extends Runtime {
+  /** Providers register() routes coat() to; undefined: the globals. */
+  own: { tracer: Tracer | undefined; logger: LogEmitter | undefined };
+  /** Recordings (agent-coat/testing) in progress: while there is none, no call looks for one. */
+  recordings: number;
 }
 
 export const DEFAULT_PREVIEW_LENGTH = 200;
@@ -85,7 +98,7 @@ export function parsePreviewLength(value: string | number | undefined): number |
 }
 
 // Shared through globalThis so that the ESM and CommonJS builds, if both get loaded, agree.
-const STATE_KEY = Symbol.for("agent-coat.state/0.4");
+const STATE_KEY = Symbol.for("agent-coat.state/0.5");
 type GlobalWithState = typeof globalThis & { [STATE_KEY]?: CoatState };
 
 function createState(): CoatState {
@@ -109,6 +122,7 @@ function createState(): CoatState {
       own.logger = logger;
     },
     policies: new Map(),
+    recordings: 0,
   };
 }
 
@@ -178,19 +192,32 @@ export function updateSettings(settings: CoatSettings, env: Environment = proces
 }
 
 /** The process-wide mode: ENVPOD_COAT_CAPTURE, else register()'s option, else none. */
-export function processMode(): CaptureMode {
-  return state.settings.captureFromEnv ?? state.settings.captureDefault;
+export function processMode(runtime: Runtime = state): CaptureMode {
+  return runtime.settings.captureFromEnv ?? runtime.settings.captureDefault;
 }
 
 /** The policy that renders content in `mode`; undefined for none and raw, which need none. */
-export function policyFor(mode: CaptureMode): ContentPolicy | undefined {
+export function policyFor(mode: CaptureMode, runtime: Runtime = state): ContentPolicy | undefined {
   if (mode === "none" || mode === "raw") return undefined;
-  let policy = state.policies.get(mode);
+  let policy = runtime.policies.get(mode);
   if (policy === undefined) {
-    policy = createPolicy(mode, state.settings.redaction, state.settings.hashKey);
-    state.policies.set(mode, policy);
+    policy = createPolicy(mode, runtime.settings.redaction, runtime.settings.hashKey);
+    runtime.policies.set(mode, policy);
   }
   return policy;
+}
+
+const RUNTIME_KEY = Symbol.for("agent-coat.runtime");
+
+/** The runtime of the recording `ctx` belongs to, else the process's. One integer test while nothing records. */
+export function runtimeOf(ctx: Context): Runtime {
+  if (state.recordings === 0) return state;
+  return (ctx.getValue(RUNTIME_KEY) as Runtime | undefined) ?? state;
+}
+
+/** `ctx` with calls inside it recording through `runtime`. */
+export function withRuntime(ctx: Context, runtime: Runtime): Context {
+  return ctx.setValue(RUNTIME_KEY, runtime);
 }
 
 export function currentIdentity(): Identity {

@@ -15,6 +15,8 @@ import { batchLogSettings, batchSpanSettings } from "./env.js";
 import type { CoatSetupOptions } from "./options.js";
 import { resolveDestinations } from "./destinations.js";
 import { applySettings } from "./settings.js";
+import type { Runtime } from "../runtime/state.js";
+import { state } from "../runtime/state.js";
 
 /**
  * For apps that already build their own providers (NodeSDK, phoenix-otel): the span processors
@@ -58,12 +60,12 @@ export function sealOptions(options: CoatSetupOptions): SealOptions | undefined 
 }
 
 /** Capture enforcement, then the seal (which owns the exporting processors), then export. */
-export function spanPipeline(exporting: SpanProcessor[], seal: SealOptions | undefined): SpanProcessor {
+export function spanPipeline(exporting: SpanProcessor[], seal: SealOptions | undefined, runtime: Runtime = state): SpanProcessor {
   const next = seal === undefined || exporting.length === 0 ? exporting : [new SealSpanProcessor({ ...seal, next: exporting })];
-  return new SpanPipeline([new LlmTransportStage(), new GenAiTranslationStage(), new CaptureSpanProcessor()], next);
+  return new SpanPipeline([new LlmTransportStage(), new GenAiTranslationStage(runtime), new CaptureSpanProcessor(runtime)], next);
 }
 
-export function logPipeline(exporting: LogRecordProcessor[], seal: SealOptions | undefined): LogRecordProcessor {
+export function logPipeline(exporting: LogRecordProcessor[], seal: SealOptions | undefined, runtime: Runtime = state): LogRecordProcessor {
   const next = seal === undefined || exporting.length === 0 ? exporting : [new SealLogRecordProcessor({ ...seal, next: exporting })];
-  return new LogPipeline([new CaptureLogProcessor()], next);
+  return new LogPipeline([new CaptureLogProcessor(runtime)], next);
 }

@@ -7,7 +7,8 @@ import type { EnvelopeFacts } from "../dialects/envpod.js";
 import { staticOpenInference } from "../dialects/openinference.js";
 import type { OpSpec } from "../dialects/ops.js";
 import { opSpec } from "../dialects/ops.js";
-import { currentIdentity, state } from "../runtime/state.js";
+import type { Runtime } from "../runtime/state.js";
+import { state } from "../runtime/state.js";
 import type { SnapshotShape } from "../capture/content.js";
 import { wrapperPolicy, wrapperShape, wrapperStringLength } from "./wrapper-limits.js";
 import type { CoatOptions } from "./options.js";
@@ -37,18 +38,21 @@ export class Coating implements EnvelopeFacts, LlmWrapperFacts {
   previewLength = 200;
   /** The wrapper's own snapshot bounds (CoatOptions.limits), if any. */
   snapshotShape: SnapshotShape | undefined = undefined;
-  identity = currentIdentity();
+  identity = state.identity;
   staticAttributes: Attributes = {};
   staticAttributeCount = 0;
   dialects: DialectSet = DEFAULT_DIALECTS;
   /** LLM ops: how message content is written in this wrapper's mode. */
   llmRules: LlmContentRules | undefined = undefined;
   attributeCountLimit = 128;
+  /** This wrapper's facts under each recording that called it (agent-coat/testing). */
+  private perRuntime: WeakMap<Runtime, Coating> | undefined;
 
   constructor(
     readonly op: string,
     readonly fn: string,
     readonly options: CoatOptions,
+    readonly runtime: Runtime = state,
   ) {
     this.spec = opSpec(op);
     this.spanName = options.name ?? (fn || op);
@@ -74,23 +78,33 @@ export class Coating implements EnvelopeFacts, LlmWrapperFacts {
     return this.options.action;
   }
 
-  /** Brings derived facts up to date with the process settings; cheap when nothing changed. */
+  /** The same wrapper with its facts derived from `runtime`'s settings: itself for the process's. */
+  in(runtime: Runtime): Coating {
+    if (runtime === this.runtime) return this;
+    this.perRuntime ??= new WeakMap();
+    let coating = this.perRuntime.get(runtime);
+    if (coating === undefined) this.perRuntime.set(runtime, (coating = new Coating(this.op, this.fn, this.options, runtime)));
+    return coating;
+  }
+
+  /** Brings derived facts up to date with the runtime's settings; cheap when nothing changed. */
   refresh(): void {
-    if (this.generation === state.generation) return;
-    const settings = state.settings;
+    const runtime = this.runtime;
+    if (this.generation === runtime.generation) return;
+    const settings = runtime.settings;
     this.mode = settings.captureFromEnv ?? parseCaptureMode(this.options.capture, "a coat() capture option") ?? settings.captureDefault;
-    this.policy = wrapperPolicy(this.mode, this.options, this.spanName);
+    this.policy = wrapperPolicy(this.mode, this.options, this.spanName, runtime);
     this.logs = settings.logs;
     this.errorStack = this.options.errorStack ?? settings.errorStack;
     this.previewLength = wrapperStringLength(this.options, this.spanName) ?? settings.previewLength;
     this.snapshotShape = wrapperShape(this.options, this.spanName);
-    this.identity = currentIdentity();
+    this.identity = runtime.identity;
     this.dialects = settings.dialects;
     this.attributeCountLimit = settings.attributeCountLimit;
     this.llmRules = this.spec.spanKind === "LLM" ? new LlmContentRules(this.mode, settings.llmStringLength, this.policy, this.errorStack) : undefined;
     this.staticAttributes = this.buildStaticAttributes();
     this.staticAttributeCount = Object.keys(this.staticAttributes).length;
-    this.generation = state.generation;
+    this.generation = runtime.generation;
   }
 
   private buildStaticAttributes(): Attributes {

@@ -5,7 +5,7 @@ import type { EnvelopeFacts, RecordIds } from "../dialects/envpod.js";
 import { envelope } from "../dialects/envpod.js";
 import { AotpKey } from "../dialects/keys.js";
 import { markOwn } from "../runtime/own-marks.js";
-import { state } from "../runtime/state.js";
+import { runtimeOf } from "../runtime/state.js";
 
 /**
  * Emits one AOT log record: event name and `aotp.kind` set to the kind, the envelope as body,
@@ -24,7 +24,7 @@ export function emitRecord(
   attributes[AotpKey.KIND] = kind;
   const body = envelope(kind, ids, facts, payload);
   markOwn(body, ids.stepId);
-  state.logger.emit({
+  runtimeOf(ctx).logger.emit({
     eventName: kind,
     severityNumber: error ? Severity.ERROR : Severity.INFO,
     severityText: error ? "ERROR" : "INFO",

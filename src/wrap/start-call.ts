@@ -9,7 +9,7 @@ import { contentAttributes, sessionAttribute } from "../dialects/openinference.j
 import { Op } from "../dialects/ops.js";
 import { markOwn, markRendered, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
-import { state } from "../runtime/state.js";
+import { runtimeOf } from "../runtime/state.js";
 import { CoatCall } from "./call.js";
 import { captureHook } from "./capture-hook.js";
 import type { Coating } from "./coating.js";
@@ -20,12 +20,13 @@ import { LlmRecorder } from "../llm/llm-recorder.js";
  * Starts the span and the request record of one call. Returns undefined if telemetry itself
  * fails, in which case the caller runs the function bare.
  */
-export function startCall(coating: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
+export function startCall(wrapper: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
   try {
-    coating.refresh();
     const parent = context.active();
+    const coating = wrapper.in(runtimeOf(parent));
+    coating.refresh();
     const outer = scopeOf(parent);
-    const span = state.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
+    const span = coating.runtime.tracer.startSpan(coating.spanName, { attributes: coating.staticAttributes }, parent);
     const spanContext = span.spanContext();
     const op = coating.op;
     const sessionId = op === Op.SESSION ? newId("sess") : outer.sessionId;

@@ -10,7 +10,7 @@ import { newId } from "../context/ids.js";
 import { FREE_EVENT_KIND } from "../dialects/ops.js";
 import { reportOnce } from "../runtime/report.js";
 import { scopeOf } from "../context/scope.js";
-import { policyFor, processMode, state } from "../runtime/state.js";
+import { policyFor, processMode, runtimeOf } from "../runtime/state.js";
 
 /**
  * Records intermediate state from inside a wrapped call: a span event on the active coat span
@@ -22,9 +22,10 @@ export function tie(name: string, data?: unknown): void {
     const scope = scopeOf(ctx);
     const call = scope.call as CoatCall | undefined;
     if (call !== undefined && call.event(String(name), data)) return;
-    const settings = state.settings;
+    const runtime = runtimeOf(ctx);
+    const settings = runtime.settings;
     if (!settings.logs) return;
-    const mode = processMode();
+    const mode = processMode(runtime);
     const spanContext = trace.getSpanContext(ctx);
     const ids: RecordIds = {
       sessionId: scope.sessionId,
@@ -36,14 +37,14 @@ export function tie(name: string, data?: unknown): void {
       correlationId: scope.correlationId,
       idsPart: undefined,
     };
-    const identity = state.identity;
+    const identity = runtime.identity;
     const facts: EnvelopeFacts = { op: FREE_EVENT_OP, fn: "", mode, intent: undefined, action: undefined, identity };
     // Routing keys and the tie's name as attributes; its data once, in the envelope.
     const attributes = recordAttributes(ids, FREE_EVENT_OP, "");
     attributes[EnvpodKey.TIE_NAME] = String(name);
     const payload: AnyValueMap = { fn: "", event: String(name) };
     if (mode !== "none" && data !== undefined) {
-      const captured = captureValue(data, settings.previewLength, settings.errorStack, policyFor(mode));
+      const captured = captureValue(data, settings.previewLength, settings.errorStack, policyFor(mode, runtime));
       payload.preview = previewPart("data", captured.text, captured.isJson);
     }
     emitRecord(FREE_EVENT_KIND, false, ids, facts, payload, attributes, ctx);

@@ -2,7 +2,8 @@ import type { CaptureMode } from "../capture/modes.js";
 import type { SnapshotShape } from "../capture/content.js";
 import type { ContentPolicy } from "../capture/policy.js";
 import { createPolicy } from "../capture/policy.js";
-import { policyFor, state } from "../runtime/state.js";
+import type { Runtime } from "../runtime/state.js";
+import { policyFor } from "../runtime/state.js";
 import { warnOnce } from "../runtime/report.js";
 import type { CoatOptions } from "./options.js";
 
@@ -28,16 +29,16 @@ export function wrapperShape(options: CoatOptions, name: string): SnapshotShape 
 }
 
 /** The content policy of a wrapper: the process's for its mode, with the wrapper's extra sensitive keys when it has some. */
-export function wrapperPolicy(mode: CaptureMode, options: CoatOptions, name: string): ContentPolicy | undefined {
-  const base = policyFor(mode);
+export function wrapperPolicy(mode: CaptureMode, options: CoatOptions, name: string, runtime: Runtime): ContentPolicy | undefined {
+  const base = policyFor(mode, runtime);
   const keys = options.redactKeys;
   if (base === undefined || keys === undefined) return base;
   if (!Array.isArray(keys) || keys.some((k) => typeof k !== "string" || k.trim() === "")) {
     warnOnce(`redactKeys ${name}`, `coat(${name}): redactKeys must be an array of non-empty strings; using register()'s keys only.`);
     return base;
   }
-  const rules = state.settings.redaction;
-  return createPolicy(mode, { ...rules, keys: [...(rules?.keys ?? []), ...keys] }, state.settings.hashKey);
+  const rules = runtime.settings.redaction;
+  return createPolicy(mode, { ...rules, keys: [...(rules?.keys ?? []), ...keys] }, runtime.settings.hashKey);
 }
 
 function positive(value: unknown, name: string, key: string): number | undefined {

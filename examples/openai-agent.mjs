@@ -2,64 +2,14 @@
 // asks for two tools, the agent runs them, and a streamed reply answers. The model is a stand-in
 // inside the process (./fake-openai.mjs), so no key or network is needed. Records go to a local
 // OTLP JSON lines file; with OTEL_EXPORTER_OTLP_ENDPOINT set they are exported there too.
+// The agent itself is in ./concierge.mjs; ./openai-agent.test.mjs tests what it does.
 import { rmSync } from "node:fs";
-import OpenAI from "openai";
-import { Op, coat, register, tie, withSession } from "agent-coat";
-import { coatOpenAI } from "agent-coat/openai";
-import { fakeOpenAI } from "./fake-openai.mjs";
+import { register, withSession } from "agent-coat";
+import { run } from "./concierge.mjs";
 
 const file = process.env.ENVPOD_COAT_FILE || "coat-openai-agent.jsonl";
 rmSync(file, { force: true });
 const telemetry = register({ serviceName: "openai-agent", capture: "redacted", file, stderr: false });
-
-const model = fakeOpenAI((body) =>
-  body.stream
-    ? { content: "It is 21°C and clear in Lisbon; sadly no table is free at 20:00.", promptTokens: 180, completionTokens: 17 }
-    : { toolCalls: [{ name: "getWeather", arguments: { city: "Lisbon" } }, { name: "bookTable", arguments: { city: "Lisbon", time: "20:00", people: 2 } }], promptTokens: 96, completionTokens: 31 },
-);
-const openai = coatOpenAI(new OpenAI({ apiKey: "sk-demo-not-a-real-key", maxRetries: 0, fetch: model }));
-
-const tools = coat.tools({
-  async getWeather({ city }) {
-    return { city, tempC: 21, sky: "clear" };
-  },
-  async bookTable({ time }) {
-    throw new Error(`No tables left at ${time}`);
-  },
-});
-const schema = (name, description, properties) => ({ type: "function", function: { name, description, parameters: { type: "object", properties } } });
-const toolSchemas = [
-  schema("getWeather", "Current weather for a city", { city: { type: "string" } }),
-  schema("bookTable", "Reserve a restaurant table", { city: { type: "string" }, time: { type: "string" }, people: { type: "integer" } }),
-];
-
-const concierge = coat(Op.AGENT, async function concierge(question) {
-  const messages = [
-    { role: "system", content: "You are a concierge. Use the tools, then answer in one sentence." },
-    { role: "user", content: question },
-  ];
-  const first = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, tools: toolSchemas, temperature: 0.2 });
-  const asked = first.choices[0].message;
-  messages.push(asked);
-  for (const call of asked.tool_calls ?? []) {
-    let result;
-    try {
-      result = await tools[call.function.name](JSON.parse(call.function.arguments));
-    } catch (error) {
-      tie("tool.failed", { tool: call.function.name, reason: error.message });
-      result = { error: error.message };
-    }
-    messages.push({ role: "tool", tool_call_id: call.id, content: JSON.stringify(result) });
-  }
-  const stream = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } });
-  let answer = "";
-  for await (const chunk of stream) answer += chunk.choices[0]?.delta?.content ?? "";
-  return answer;
-});
-
-const run = coat(Op.RUN, function run(question) {
-  return concierge(question);
-});
 
 const answer = await withSession(() => run("What's the weather in Lisbon, and can you book dinner for two at 8?"));
 await telemetry.shutdown();

@@ -74,15 +74,21 @@ export function traceFromLines(lines: readonly string[]): Trace {
 }
 
 function buildTrace(allSpans: FileSpan[], allLogs: FileLog[], documents: string[]): Trace {
-  const spans = dedupe(allSpans.filter((s) => s.name !== SEAL_CHECKPOINT_NAME), (s) => `${s.traceId}/${s.spanId}`).sort(byStart);
-  const logs = allLogs.filter((l) => l.eventName !== SEAL_CHECKPOINT_NAME).sort((a, b) => compare(a.timeNs, b.timeNs));
+  const logs = allLogs.filter((l) => l.eventName !== SEAL_CHECKPOINT_NAME).sort(byEmission);
   const logsBySpan = new Map<string, FileLog[]>();
-  for (const log of logs) {
-    if (log.spanId === "") continue;
+  // Span start times are often only as fine as a millisecond: calls that start within the same
+  // one are ordered by their first log record (the request record, emitted at the start).
+  const firstLog = new Map<string, number>();
+  logs.forEach((log, index) => {
+    if (log.spanId === "") return;
     const list = logsBySpan.get(log.spanId) ?? [];
     list.push(log);
     logsBySpan.set(log.spanId, list);
-  }
+    if (!firstLog.has(log.spanId)) firstLog.set(log.spanId, index);
+  });
+  const byStart = (a: FileSpan, b: FileSpan): number =>
+    compare(a.startNs, b.startNs) || (firstLog.get(a.spanId) ?? Infinity) - (firstLog.get(b.spanId) ?? Infinity) || compare(a.endNs, b.endNs) || a.spanId.localeCompare(b.spanId);
+  const spans = dedupe(allSpans.filter((s) => s.name !== SEAL_CHECKPOINT_NAME), (s) => `${s.traceId}/${s.spanId}`).sort(byStart);
   const byId = new Map(spans.map((s) => [s.spanId, s]));
   const children = new Map<string, FileSpan[]>();
   const roots: FileSpan[] = [];
@@ -196,6 +202,11 @@ function compare(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function byStart(a: FileSpan, b: FileSpan): number {
-  return compare(a.startNs, b.startNs) || a.spanId.localeCompare(b.spanId);
+/** Log records by time, then (same chain) by their seal sequence number: the order they were emitted. */
+function byEmission(a: FileLog, b: FileLog): number {
+  const byTime = compare(a.timeNs, b.timeNs);
+  if (byTime !== 0) return byTime;
+  const chain = a.attributes[SealKey.CHAIN];
+  if (chain === undefined || chain !== b.attributes[SealKey.CHAIN]) return 0;
+  return Number(a.attributes[SealKey.SEQ]) - Number(b.attributes[SealKey.SEQ]);
 }

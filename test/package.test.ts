@@ -125,6 +125,17 @@ console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof
   expect(run(process.execPath, ["alone.cjs"], scratch).trim()).toBe("0");
 });
 
+it("serves agent-coat/testing and its matchers (ESM and CommonJS), and the example's behavioural test passes as a user copies it", async () => {
+  writeFileSync(join(scratch, "testing.cjs"), `const { record, assertToolCalled } = require("agent-coat/testing"); const { coatMatchers } = require("agent-coat/testing/matchers"); console.log([typeof record, typeof assertToolCalled, typeof coatMatchers.toHaveCalledTool].join(","));`);
+  expect(run(process.execPath, ["testing.cjs"], scratch).trim()).toBe("function,function,function");
+  for (const name of ["concierge.mjs", "fake-openai.mjs", "openai-agent.test.mjs"]) writeFileSync(join(scratch, name), readFileSync(join(root, "examples", name)));
+  const { stdout } = await promisify(execFile)(process.execPath, ["--test", "--test-reporter=tap", "openai-agent.test.mjs"], { cwd: scratch, encoding: "utf8" }).catch((error: { stdout: string; stderr: string }) => {
+    throw new Error(`${error.stdout}\n${error.stderr}`);
+  });
+  expect(stdout).toMatch(/^# pass 4$/m);
+  expect(stdout).toMatch(/^# fail 0$/m);
+});
+
 it("runs every js snippet of the README against the installed package", async () => {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);

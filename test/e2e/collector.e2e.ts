@@ -23,6 +23,8 @@ import { DOCKER, ROOT } from "./support/peers.js";
 import { phoenixSpans } from "./support/phoenix.js";
 import type { Program } from "./support/program.js";
 import { eventually } from "./support/wait.js";
+import { loadTrace, traceFromText } from "../../src/testing/index.js";
+import type { Trace } from "../../src/testing/index.js";
 
 const { jaeger, phoenixUrl, collectorBinary, workDir } = e2e();
 const API_KEY = DOCKER ? (process.env.DD_API_KEY ?? "") : "e2e-datadog-api-key";
@@ -85,6 +87,19 @@ describe("the Collector with collector-config/collector.yaml, the demo exporting
     const shown = execFileSync(process.execPath, [join(ROOT, "dist/esm/cli/coat.js"), "show", collector.file], { encoding: "utf8" });
     expect(shown).toMatch(/supportAgent {2}AGENT/);
     expect(shown).toMatch(/bookTable {2}TOOL .* ERROR No tables left at 20:00/);
+  });
+
+  it("loads into the same trace model (agent-coat/testing) as the demo's own file sink", async () => {
+    const runsOf = (trace: Trace) => trace.runs.filter((r) => r.calls.some((c) => c.span.traceId === run.traceId));
+    const fromCollector = await eventually(
+      `the demo's calls in the model of ${collector.file}`,
+      () => traceFromText(readFileSync(collector.file, "utf8")),
+      (trace) => trace.calls.filter((c) => c.span.traceId === run.traceId).length >= run.spans.length,
+    );
+    const fromSink = await loadTrace(run.file);
+    expect(runsOf(fromSink)).toHaveLength(1);
+    expect(runsOf(fromSink)[0]!.calls[0]!.children.map((c) => c.name)).toEqual(["plan", "getWeather", "bookTable", "streamReply"]);
+    expect(runsOf(fromCollector)).toEqual(runsOf(fromSink));
   });
 
   it("`coat verify` passes on the Collector's file (every chain complete) and fails after one byte of it is changed", async () => {

@@ -16,6 +16,8 @@ export interface DemoRun extends OtlpRecords {
   ended: Date;
   /** The one trace of the run. */
   traceId: string;
+  /** The demo's own file sink. */
+  file: string;
   /** The seal's checkpoints: the demo spans carrying one (also in `spans`), and the checkpoint log records (kept apart from `logs`). */
   checkpoints: OtlpRecords;
 }
@@ -43,7 +45,7 @@ export async function runDemo(dir: string, env: Record<string, string>): Promise
   if (records.spans.length !== DEMO_SPANS.length || traceIds.length !== 1) {
     throw new Error(`the demo recorded ${records.spans.length} span(s) in ${traceIds.length} trace(s), expected ${DEMO_SPANS.length} in one:\n${stdout}`);
   }
-  return { ...records, checkpoints, stdout, started, ended, traceId: traceIds[0]! };
+  return { ...records, checkpoints, stdout, started, ended, traceId: traceIds[0]!, file };
 }
 
 /** process.env without the variables that would send the demo elsewhere or change what it records. */

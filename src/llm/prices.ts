@@ -60,6 +60,20 @@ export const DEFAULT_PRICES: PriceTable = Object.freeze({
  * (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`, never `gpt-4o`); a router's `provider/` prefix is ignored.
  */
 export function priceFor(model: string, table: PriceTable): ModelPrice | undefined {
+  // Runs on every LLM call: the lookup by prefix is remembered per table and model id (a bounded few).
+  let memo = lookups.get(table);
+  if (memo === undefined) lookups.set(table, (memo = new Map()));
+  if (memo.has(model)) return memo.get(model);
+  const price = lookUp(model, table);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(model, price);
+  return price;
+}
+
+const MEMO_LIMIT = 256;
+const lookups = new WeakMap<PriceTable, Map<string, ModelPrice | undefined>>();
+
+function lookUp(model: string, table: PriceTable): ModelPrice | undefined {
   const id = model.slice(model.lastIndexOf("/") + 1).toLowerCase();
   if (Object.hasOwn(table, id)) return table[id];
   let best: string | undefined;
@@ -74,7 +88,6 @@ const perToken = (tokens: number, usdPerMillion: number) => (tokens * usdPerMill
 export function roundCost(usd: number): number {
   return Math.round(usd * 1e12) / 1e12;
 }
-const round = roundCost;
 
 /** `usage.input` counts cached tokens too (as OpenAI reports, and as the Anthropic shape sums them). */
 export function estimateCost(model: string | undefined, usage: LlmUsage, table: PriceTable): LlmCost | undefined {
@@ -84,11 +97,11 @@ export function estimateCost(model: string | undefined, usage: LlmUsage, table: 
   const cost: LlmCost = { total: 0 };
   const cacheRead = usage.cacheRead ?? 0;
   const cacheWrite = usage.cacheWrite ?? 0;
-  if (usage.input !== undefined) cost.input = round(perToken(Math.max(0, usage.input - cacheRead - cacheWrite), price.input));
-  if (usage.cacheRead !== undefined) cost.cacheRead = round(perToken(cacheRead, price.cacheRead ?? price.input));
-  if (usage.cacheWrite !== undefined) cost.cacheWrite = round(perToken(cacheWrite, price.cacheWrite ?? price.input));
-  if (usage.output !== undefined) cost.output = round(perToken(usage.output, price.output));
-  cost.total = round((cost.input ?? 0) + (cost.cacheRead ?? 0) + (cost.cacheWrite ?? 0) + (cost.output ?? 0));
+  if (usage.input !== undefined) cost.input = roundCost(perToken(Math.max(0, usage.input - cacheRead - cacheWrite), price.input));
+  if (usage.cacheRead !== undefined) cost.cacheRead = roundCost(perToken(cacheRead, price.cacheRead ?? price.input));
+  if (usage.cacheWrite !== undefined) cost.cacheWrite = roundCost(perToken(cacheWrite, price.cacheWrite ?? price.input));
+  if (usage.output !== undefined) cost.output = roundCost(perToken(usage.output, price.output));
+  cost.total = roundCost((cost.input ?? 0) + (cost.cacheRead ?? 0) + (cost.cacheWrite ?? 0) + (cost.output ?? 0));
   return cost;
 }
 

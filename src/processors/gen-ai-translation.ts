@@ -35,7 +35,16 @@ const RESERVED_ATTRIBUTES = 48;
  * mode and redaction to it as to every other library's content. The GenAI keys stay.
  */
 export class GenAiTranslationStage implements SpanStage {
+  private rules: { generation: number; value: LlmContentRules } | undefined;
+
   constructor(private readonly runtime: Runtime = state) {}
+
+  /** Content is written whole here (the capture stage applies the mode after): rules rebuilt only when settings change. */
+  private contentRules(): LlmContentRules {
+    const runtime = this.runtime;
+    if (this.rules?.generation !== runtime.generation) this.rules = { generation: runtime.generation, value: new LlmContentRules("raw", runtime.settings.llmStringLength, undefined, false) };
+    return this.rules.value;
+  }
 
   prepare(span: WritableSpan): void {
     try {
@@ -50,7 +59,7 @@ export class GenAiTranslationStage implements SpanStage {
         [EnvpodKey.OP]: op,
         [EnvpodKey.TRANSLATED_FROM]: "gen_ai",
       };
-      if (op === Op.LLM) llm(attributes, operation, into, this.runtime);
+      if (op === Op.LLM) llm(attributes, operation, into, this.contentRules(), this.runtime.settings.attributeCountLimit);
       else if (op === Op.TOOL) tool(attributes, into);
       else if (op === Op.AGENT || op === Op.EMBEDDING) described(attributes, op, into);
       (span as { attributes: Attributes }).attributes = { ...attributes, ...into };
@@ -68,10 +77,9 @@ export class GenAiTranslationStage implements SpanStage {
   }
 }
 
-function llm(attributes: Attributes, operation: string, into: Attributes, runtime: Runtime): void {
-  const rules = new LlmContentRules("raw", runtime.settings.llmStringLength, undefined, false);
+function llm(attributes: Attributes, operation: string, into: Attributes, rules: LlmContentRules, attributeCountLimit: number): void {
   const request = genAiRequestOf(attributes, operation === "text_completion" ? "text_completion" : operation === "generate_content" ? "generate_content" : "chat");
-  const budget = runtime.settings.attributeCountLimit - Object.keys(attributes).length - Object.keys(into).length - RESERVED_ATTRIBUTES;
+  const budget = attributeCountLimit - Object.keys(attributes).length - Object.keys(into).length - RESERVED_ATTRIBUTES;
   const omitted = openInferenceRequest(request, rules, Math.max(0, budget), into);
   if (omitted > 0) into[EnvpodKey.LLM_INPUT_MESSAGES_OMITTED] = omitted;
   const response = genAiResponseOf(attributes);

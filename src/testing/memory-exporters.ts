@@ -1,38 +1,39 @@
-import type { ExportResult } from "@opentelemetry/core";
-import { ExportResultCode } from "@opentelemetry/core";
+import type { Context } from "@opentelemetry/api";
 import { JsonLogsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
-import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
-import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
+import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
+import { reportOnce } from "../runtime/report.js";
 
 const decoder = new TextDecoder();
+const done = (): Promise<void> => Promise.resolve();
 
 /**
- * Keeps what is exported as OTLP JSON documents, one per export, exactly as the file sink writes
- * them: a recording's trace is read by the same code as a file's.
+ * Keeps each record as an OTLP JSON document, exactly as the file sink writes one: a recording's
+ * trace is read by the same code as a file's. Processors rather than exporters behind the SDK's
+ * simple processors, whose constructors differ between OpenTelemetry lines.
  */
 export class MemoryOtlpLines {
   readonly lines: string[] = [];
 
-  readonly spans: SpanExporter = {
-    export: (spans: ReadableSpan[], done: (result: ExportResult) => void) => this.keep(() => JsonTraceSerializer.serializeRequest(spans), spans.length, done),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
+  readonly spans: SpanProcessor = {
+    onStart: (_span: Span, _context: Context) => undefined,
+    onEnd: (span: ReadableSpan) => this.keep(() => JsonTraceSerializer.serializeRequest([span])),
+    forceFlush: done,
+    shutdown: done,
   };
 
-  readonly logs: LogRecordExporter = {
-    export: (records: ReadableLogRecord[], done: (result: ExportResult) => void) => this.keep(() => JsonLogsSerializer.serializeRequest(records), records.length, done),
-    shutdown: () => Promise.resolve(),
-    forceFlush: () => Promise.resolve(),
+  readonly logs: LogRecordProcessor = {
+    onEmit: (record: ReadWriteLogRecord) => this.keep(() => JsonLogsSerializer.serializeRequest([record])),
+    forceFlush: done,
+    shutdown: done,
   };
 
-  private keep(serialize: () => Uint8Array | undefined, count: number, done: (result: ExportResult) => void): void {
-    if (count === 0) return done({ code: ExportResultCode.SUCCESS });
+  private keep(serialize: () => Uint8Array | undefined): void {
     try {
       const bytes = serialize();
       if (bytes !== undefined) this.lines.push(decoder.decode(bytes));
-      done({ code: ExportResultCode.SUCCESS });
     } catch (error) {
-      done({ code: ExportResultCode.FAILED, error: error as Error });
+      reportOnce("keeping a recorded record", error);
     }
   }
 }

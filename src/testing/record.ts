@@ -1,7 +1,7 @@
 import { context, trace } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import { SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
+import { LoggerProvider } from "@opentelemetry/sdk-logs";
+import { TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import type { CaptureMode } from "../capture/modes.js";
 import { parseCaptureMode } from "../capture/modes.js";
@@ -44,8 +44,8 @@ export async function record(fn: () => unknown, options: RecordOptions = {}): Pr
   const runtime = recordingRuntime(mode, options);
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName ?? "agent-coat-test" });
   const seal = options.seal === false ? undefined : { key: false as const, ...options.seal };
-  const spans = spanPipeline([new SimpleSpanProcessor({ exporter: sink.spans })], seal, runtime);
-  const logs = logPipeline([new SimpleLogRecordProcessor({ exporter: sink.logs })], seal, runtime);
+  const spans = spanPipeline([sink.spans], seal, runtime);
+  const logs = logPipeline([sink.logs], seal, runtime);
   const tracerProvider = new TracerProvider({ resource, spanProcessors: [spans] });
   const loggerProvider = new LoggerProvider({ resource, processors: [logs] });
   Object.assign(runtime, { tracer: tracerProvider.getTracer(FRAMEWORK, VERSION), logger: loggerProvider.getLogger(FRAMEWORK, VERSION), pipelines: { spans, logs } });

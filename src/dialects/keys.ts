@@ -11,6 +11,14 @@ export const AotpKey = {
   CORRELATION_ID: "aotp.correlation_id",
 } as const;
 
+/** The delivery path's own records: a loss report's attributes (see docs/durability.md). */
+export const DeliveryKey = {
+  EVENT: "agent-coat.delivery.loss",
+  DESTINATION: "envpod.delivery.destination",
+  CAUSE: "envpod.delivery.cause",
+  LOST: "envpod.delivery.lost",
+} as const;
+
 export const EnvpodKey = {
   OP: "envpod.op",
   FN: "envpod.fn",

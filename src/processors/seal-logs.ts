@@ -2,6 +2,7 @@ import type { Context } from "@opentelemetry/api";
 import { ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
+import { onProcessExit } from "../runtime/exit-hooks.js";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalLogRecordBytes } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
@@ -32,6 +33,14 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
   constructor(options: SealLogRecordProcessorOptions) {
     this.next = [...options.next];
     this.sealer = new Sealer(options, (final) => this.emitCheckpoint(final));
+    this.offExit = onProcessExit("release", this);
+  }
+
+  private readonly offExit: () => void;
+
+  /** At process exit the final checkpoint goes out with the rest, so a durable path can spool it. */
+  atExit(): void {
+    if (!this.sealer.isClosed && this.resource !== undefined) this.sealer.finish();
   }
 
   get chainId(): string {
@@ -59,6 +68,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
   }
 
   shutdown(): Promise<void> {
+    this.offExit();
     return shutdownSealed(this.sealer, this.next);
   }
 

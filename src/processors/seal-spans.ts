@@ -2,6 +2,7 @@ import type { Attributes, Context } from "@opentelemetry/api";
 import { TraceFlags } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { settleAll } from "./in-order.js";
+import { onProcessExit } from "../runtime/exit-hooks.js";
 import { reportOnce } from "../runtime/report.js";
 import { canonicalSpanBytes } from "../seal/canonical-sdk.js";
 import { SpanCopy } from "./writable-span.js";
@@ -56,6 +57,14 @@ export class SealSpanProcessor implements SpanProcessor {
     this.next = [...options.next];
     this.sealer = new Sealer(options);
     this.holdMs = options.holdMs === undefined ? DEFAULT_HOLD_MS : Math.max(0, options.holdMs);
+    this.offExit = onProcessExit("release", this);
+  }
+
+  private readonly offExit: () => void;
+
+  /** At process exit the held span goes on with a final checkpoint, so a durable path can spool it. */
+  atExit(): void {
+    if (!this.sealer.isClosed) this.release();
   }
 
   /** The id of this processor's chain (random per processor, so per process start). */
@@ -119,6 +128,7 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   async shutdown(): Promise<void> {
+    this.offExit();
     if (!this.sealer.isClosed) {
       this.release();
       this.sealer.close();

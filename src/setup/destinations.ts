@@ -9,28 +9,45 @@ import { FileLogExporter, FileSpanExporter } from "./file-sink.js";
 import type { CoatSetupOptions } from "./options.js";
 import { DEFAULT_POD_SOCKET, PodSocketExporter } from "./pod-socket.js";
 import type { Destination, DestinationTargets } from "./presets.js";
-import { reportOnce } from "../runtime/report.js";
+import { reportOnce, warnOnce } from "../runtime/report.js";
 import { StderrEnvelopeExporter } from "./stderr.js";
 import { countDelivery } from "./delivery-count.js";
+import type { LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { BatchSettings } from "../delivery/durable-batch.js";
+import { durableLogs, durableSpans } from "./durable-destination.js";
+import type { DurableSetup } from "./durable-destination.js";
+import { batchLogSettings, batchSpanSettings, envInt } from "./env.js";
+import { spoolSettings } from "./spool-settings.js";
 
 /** Where spans and log records go, resolved from options and the environment. */
 export interface Destinations {
+  /** Exporters, each to be put behind a batch processor. */
   spans: SpanExporter[];
   logs: LogRecordExporter[];
+  /** OTLP/HTTP destinations on the durable path: batching, sending and spooling already inside. */
+  spanProcessors: SpanProcessor[];
+  logProcessors: LogRecordProcessor[];
   /** Human-readable list, e.g. `otlp http/protobuf (traces, logs)`, `stderr`. */
   described: string[];
 }
 
-export function resolveDestinations(options: CoatSetupOptions, env: Environment, want: { spans: boolean; logs: boolean }): Destinations {
-  const out: Destinations = { spans: [], logs: [], described: [] };
+export function resolveDestinations(options: CoatSetupOptions, env: Environment, want: { spans: boolean; logs: boolean }, serviceName?: string): Destinations {
+  const out: Destinations = { spans: [], logs: [], spanProcessors: [], logProcessors: [], described: [] };
+  const durable: Durable = {
+    spool: spoolSettings(options.spool, env, serviceName?.trim() || env.OTEL_SERVICE_NAME?.trim() || "unknown_service"),
+    deadlineMs: exitTimeout(options, env),
+    spanBatch: batchSpanSettings(env),
+    logBatch: batchLogSettings(env),
+  };
   const traces = otlpTarget("traces", options, env);
   const logs = otlpTarget("logs", options, env);
-  if (traces !== undefined && want.spans) addOtlpSpans(out, traces, `otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`);
-  if (logs !== undefined && want.logs) addOtlpLogs(out, logs, `otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
+  if (traces !== undefined && want.spans) addOtlpSpans(out, durable, traces, `otlp ${traces.protocol} traces${traces.url ? ` → ${traces.url}` : ""}`);
+  if (logs !== undefined && want.logs) addOtlpLogs(out, durable, logs, `otlp ${logs.protocol} logs${logs.url ? ` → ${logs.url}` : ""}`);
   const presets = (Array.isArray(options.destinations) ? options.destinations : []).map((destination) => [destination, presetTargets(destination, env)] as const);
   for (const [destination, targets] of presets) {
-    if (targets?.traces !== undefined && want.spans) addOtlpSpans(out, targets.traces, `${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`);
-    if (targets?.logs !== undefined && want.logs) addOtlpLogs(out, targets.logs, `${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`);
+    if (targets?.traces !== undefined && want.spans) addOtlpSpans(out, durable, targets.traces, `${destination.name}: otlp ${targets.traces.protocol} traces → ${targets.traces.url}`);
+    if (targets?.logs !== undefined && want.logs) addOtlpLogs(out, durable, targets.logs, `${destination.name}: otlp ${targets.logs.protocol} logs → ${targets.logs.url}`);
   }
   const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;
   if (file !== undefined) {
@@ -49,15 +66,36 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
   return out;
 }
 
-/** An OTLP destination, its exporter counting what it could not deliver under the name it is described by. */
-function addOtlpSpans(out: Destinations, target: OtlpTarget, described: string): void {
-  out.spans.push(countDelivery(otlpSpanExporter(target), described, "spans"));
+interface Durable extends DurableSetup {
+  spanBatch: BatchSettings;
+  logBatch: BatchSettings;
+}
+
+/**
+ * An OTLP destination: over HTTP on the durable path (sent, or spooled and re-sent); over gRPC
+ * through OpenTelemetry's exporter, counting what it could not deliver.
+ */
+function addOtlpSpans(out: Destinations, durable: Durable, target: OtlpTarget, described: string): void {
+  if (target.protocol === "grpc") out.spans.push(countDelivery(otlpSpanExporter(target), described, "spans"));
+  else out.spanProcessors.push(durableSpans(target, described, durable, durable.spanBatch));
   out.described.push(described);
 }
 
-function addOtlpLogs(out: Destinations, target: OtlpTarget, described: string): void {
-  out.logs.push(countDelivery(otlpLogExporter(target), described, "log records"));
+function addOtlpLogs(out: Destinations, durable: Durable, target: OtlpTarget, described: string): void {
+  if (target.protocol === "grpc") out.logs.push(countDelivery(otlpLogExporter(target), described, "log records"));
+  else out.logProcessors.push(durableLogs(target, described, durable, durable.logBatch));
   out.described.push(described);
+}
+
+/** How long shutdown and the exit signals wait for sends in flight: the option, ENVPOD_COAT_EXIT_TIMEOUT_MS, else 5 s. */
+export function exitTimeout(options: CoatSetupOptions, env: Environment): number | undefined {
+  const fromEnv = envInt(env, "ENVPOD_COAT_EXIT_TIMEOUT_MS");
+  if (fromEnv !== undefined) return fromEnv;
+  const given = options.exitTimeoutMs;
+  if (given === undefined) return undefined;
+  if (Number.isFinite(given) && given >= 0) return given;
+  warnOnce(`exitTimeoutMs=${given}`, `exitTimeoutMs=${given} is not a number of milliseconds of at least 0; using 5000`);
+  return undefined;
 }
 
 function otlpTarget(signal: "traces" | "logs", options: CoatSetupOptions, env: Environment): OtlpTarget | undefined {

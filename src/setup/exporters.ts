@@ -64,7 +64,7 @@ function httpLogExporter(config: OTLPExporterNodeConfigBase, headers: Record<str
   return new OTLPExporterBase(createOtlpHttpExportDelegate(options, serializer, component, LogsExporterMetricsHelper, undefined));
 }
 
-function exporterConfig(target: OtlpTarget): OTLPExporterNodeConfigBase {
+export function exporterConfig(target: OtlpTarget): OTLPExporterNodeConfigBase {
   const config: OTLPExporterNodeConfigBase = {};
   if (target.url !== undefined) config.url = target.url;
   if (target.headers !== undefined) config.headers = target.headers;

@@ -9,6 +9,7 @@ import type { OtlpProtocol } from "./env.js";
 import type { Destination } from "./presets.js";
 import type { DialectName } from "../llm/dialect-set.js";
 import type { PricesOption } from "../llm/prices.js";
+import type { SpoolOption } from "./spool-settings.js";
 
 /** What coat records and where it goes. Shared by register() and the processor factories. */
 export interface CoatSetupOptions {
@@ -62,6 +63,14 @@ export interface CoatSetupOptions {
   stderr?: boolean;
   /** Backends with their quirks built in: `[phoenix(), jaeger(), datadog(), collector()]`, beside any endpoint above. */
   destinations?: Destination[];
+  /**
+   * Where records an OTLP/HTTP endpoint cannot take yet wait on disk, to be re-sent in order when
+   * it answers (and by a later run): a directory, `false` (or `"off"`), or a directory with limits.
+   * Default `$XDG_STATE_HOME/agent-coat/spool/<service.name>`; ENVPOD_COAT_SPOOL wins.
+   */
+  spool?: SpoolOption;
+  /** How long shutdown() and the exit signals wait for sends in flight before spooling them (default 5000); ENVPOD_COAT_EXIT_TIMEOUT_MS wins. */
+  exitTimeoutMs?: number;
   /** Extra exporters, each behind its own batch processor. */
   spanExporters?: SpanExporter[];
   logExporters?: LogRecordExporter[];

@@ -14,6 +14,7 @@ import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import { batchLogSettings, batchSpanSettings } from "./env.js";
 import type { CoatSetupOptions } from "./options.js";
 import { resolveDestinations } from "./destinations.js";
+import type { Destinations } from "./destinations.js";
 import { applySettings } from "./settings.js";
 import type { Runtime } from "../runtime/state.js";
 import { state } from "../runtime/state.js";
@@ -31,26 +32,26 @@ import { state } from "../runtime/state.js";
 export function coatSpanProcessors(options: CoatSetupOptions = {}): SpanProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
-  return [setupSpanPipeline(resolveDestinations(options, env, { spans: true, logs: false }).spans, options, env)];
+  return [setupSpanPipeline(resolveDestinations(options, env, { spans: true, logs: false }), options, env)];
 }
 
 /** The log record processors agent-coat would install; see coatSpanProcessors(). */
 export function coatLogProcessors(options: CoatSetupOptions = {}): LogRecordProcessor[] {
   const env = options.env ?? process.env;
   applySettings(options, env);
-  return [setupLogPipeline(resolveDestinations(options, env, { spans: false, logs: true }).logs, options, env)];
+  return [setupLogPipeline(resolveDestinations(options, env, { spans: false, logs: true }), options, env)];
 }
 
-/** A setup's span pipeline: one batch processor per exporter (OTEL_BSP_*) behind capture and the seal. */
-export function setupSpanPipeline(exporters: readonly SpanExporter[], options: CoatSetupOptions, env: Environment): SpanProcessor {
+/** A setup's span pipeline behind capture and the seal: the durable OTLP paths, and one batch processor per other exporter (OTEL_BSP_*). */
+export function setupSpanPipeline(destinations: Pick<Destinations, "spans" | "spanProcessors">, options: CoatSetupOptions, env: Environment): SpanProcessor {
   const batch = batchSpanSettings(env);
-  return spanPipeline(exporters.map((exporter) => new BatchSpanProcessor({ exporter, ...batch })), sealOptions(options));
+  return spanPipeline([...destinations.spanProcessors, ...destinations.spans.map((exporter) => new BatchSpanProcessor({ exporter, ...batch }))], sealOptions(options));
 }
 
-/** A setup's log pipeline: one batch processor per exporter (OTEL_BLRP_*) behind capture and the seal. */
-export function setupLogPipeline(exporters: readonly LogRecordExporter[], options: CoatSetupOptions, env: Environment): LogRecordProcessor {
+/** A setup's log pipeline behind capture and the seal: the durable OTLP paths, and one batch processor per other exporter (OTEL_BLRP_*). */
+export function setupLogPipeline(destinations: Pick<Destinations, "logs" | "logProcessors">, options: CoatSetupOptions, env: Environment): LogRecordProcessor {
   const batch = batchLogSettings(env);
-  return logPipeline(exporters.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch })), sealOptions(options));
+  return logPipeline([...destinations.logProcessors, ...destinations.logs.map((exporter) => new BatchLogRecordProcessor({ exporter, ...batch }))], sealOptions(options));
 }
 
 /** The seal options of a setup, or undefined when sealing is off. */

@@ -8,7 +8,8 @@ import { LoggerProvider } from "@opentelemetry/sdk-logs";
 import { TracerProvider } from "@opentelemetry/sdk-trace";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../runtime/state.js";
-import { resolveDestinations } from "./destinations.js";
+import { exitTimeout, resolveDestinations } from "./destinations.js";
+import { runExitHooks } from "../runtime/exit-hooks.js";
 import { setupLogPipeline, setupSpanPipeline } from "./processors.js";
 import { claimLoggerProvider, globalLoggerProvider, releaseLoggerProvider } from "../runtime/otel-globals.js";
 import { warnOnce } from "../runtime/report.js";
@@ -48,15 +49,15 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   const env = options.env ?? process.env;
   applySettings(options, env);
   const resource = buildResource(options, env);
-  const destinations = resolveDestinations(options, env, { spans: true, logs: true });
+  const destinations = resolveDestinations(options, env, { spans: true, logs: true }, String(resource.attributes[ATTR_SERVICE_NAME] ?? ""));
   const tracerProvider = new TracerProvider({
     ...tracerSettingsFromEnv(env),
     resource,
-    spanProcessors: [setupSpanPipeline(destinations.spans, options, env), ...(options.spanProcessors ?? [])],
+    spanProcessors: [setupSpanPipeline(destinations, options, env), ...(options.spanProcessors ?? [])],
   });
   const loggerProvider = new LoggerProvider({
     resource,
-    processors: [setupLogPipeline(destinations.logs, options, env), ...(options.logRecordProcessors ?? [])],
+    processors: [setupLogPipeline(destinations, options, env), ...(options.logRecordProcessors ?? [])],
   });
 
   const contextManager = new AsyncLocalStorageContextManager();
@@ -82,6 +83,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
     shutdown: () =>
       (stopped ??= (async () => {
         process.off("beforeExit", onBeforeExit);
+        offSignals();
         await flush(tracerProvider, loggerProvider);
         await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
         if (active === handle) active = undefined;
@@ -95,8 +97,39 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   // A process that ends without shutdown() would lose what is still buffered.
   const onBeforeExit = () => void handle.shutdown();
   process.once("beforeExit", onBeforeExit);
+  const offSignals = flushOnSignals(handle, exitTimeout(options, env) ?? DEFAULT_EXIT_TIMEOUT_MS);
   active = handle;
   return handle;
+}
+
+const DEFAULT_EXIT_TIMEOUT_MS = 5000;
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * SIGTERM and SIGINT: flush within the deadline, spooling what cannot be sent. When agent-coat's
+ * is the only listener, it then stops and re-raises the signal, so the process ends as it would
+ * have (killed by that signal); beside the user's own listeners it flushes and leaves the exit to them.
+ */
+function flushOnSignals(handle: CoatTelemetry, deadlineMs: number): () => void {
+  const listeners = SIGNALS.map((signal) => {
+    const listener = () => {
+      const alone = process.listenerCount(signal) === 1;
+      const work = alone ? handle.shutdown() : handle.forceFlush();
+      let timer: NodeJS.Timeout | undefined;
+      void Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, deadlineMs + 1000)))]).then(() => {
+        clearTimeout(timer);
+        if (!alone) return;
+        runExitHooks();
+        process.off(signal, listener);
+        process.kill(process.pid, signal);
+      });
+    };
+    process.on(signal, listener);
+    return [signal, listener] as const;
+  });
+  return () => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
+  };
 }
 
 async function flush(tracerProvider: TracerProvider, loggerProvider: LoggerProvider): Promise<void> {

@@ -468,7 +468,8 @@ interface GrpcRequest {
   error?: string;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** `httpPort`: listen on this port (a receiver brought back where an earlier one was stopped). */
+export async function startOtlpReceiver(options: { httpPort?: number } = {}): Promise<OtlpReceiver> {
   const s = getSchema();
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
@@ -640,7 +641,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   // ---------------------------------------------------------------- listen
   const httpPort = await new Promise<number>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(0, "127.0.0.1", () => {
+    httpServer.listen(options.httpPort ?? 0, "127.0.0.1", () => {
       httpServer.off("error", reject);
       const addr = httpServer.address();
       if (addr && typeof addr === "object") resolve(addr.port);

@@ -1,0 +1,72 @@
+import { JsonLogsSerializer, JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
+import type { LogRecordProcessor, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import type { ReadableSpan, SpanProcessor } from "@opentelemetry/sdk-trace";
+import { DeliveryKey } from "../dialects/keys.js";
+import type { BatchSettings } from "../delivery/durable-batch.js";
+import { DurableLogProcessor, DurableSpanProcessor } from "../delivery/durable-batch.js";
+import type { DeliveryOptions } from "../delivery/durable-delivery.js";
+import { DurableDelivery } from "../delivery/durable-delivery.js";
+import type { DropCause } from "../delivery/delivery-stats.js";
+import { DeliveryStats } from "../delivery/delivery-stats.js";
+import { otlpPayloadSender } from "../delivery/payload-sender.js";
+import { logsProtobufSerializer } from "../export/logs-serializer.js";
+import { traceProtobufSerializer } from "../export/trace-serializer.js";
+import { Severity } from "../runtime/log-api.js";
+import { state } from "../runtime/state.js";
+import { exporterConfig } from "./exporters.js";
+import type { OtlpTarget } from "./exporters.js";
+import type { SpoolSettings } from "./spool-settings.js";
+import { spoolFolder } from "./spool-settings.js";
+
+export interface DurableSetup {
+  spool: SpoolSettings | undefined;
+  deadlineMs: number | undefined;
+}
+
+/** An OTLP/HTTP span destination on the durable path: batches serialised once, sent, or spooled. */
+export function durableSpans(target: OtlpTarget, described: string, setup: DurableSetup, batch: BatchSettings): SpanProcessor {
+  const json = target.protocol === "http/json";
+  const delivery = durableDelivery(target, "traces", described, setup, "spans");
+  const serialize = json ? (spans: ReadableSpan[]) => JsonTraceSerializer.serializeRequest(spans) : (spans: ReadableSpan[]) => traceProtobufSerializer.serializeRequest(spans);
+  return new DurableSpanProcessor(delivery, serialize, batch);
+}
+
+export function durableLogs(target: OtlpTarget, described: string, setup: DurableSetup, batch: BatchSettings): LogRecordProcessor {
+  const json = target.protocol === "http/json";
+  const delivery = durableDelivery(target, "logs", described, setup, "log records");
+  const serialize = json ? (records: ReadableLogRecord[]) => JsonLogsSerializer.serializeRequest(records) : (records: ReadableLogRecord[]) => logsProtobufSerializer.serializeRequest(records);
+  return new DurableLogProcessor(delivery, serialize, batch);
+}
+
+function durableDelivery(target: OtlpTarget, signal: "traces" | "logs", described: string, setup: DurableSetup, what: string): DurableDelivery {
+  const sender = otlpPayloadSender(exporterConfig(target), signal, target.protocol === "http/json");
+  const spool = setup.spool === undefined ? undefined : { dir: spoolFolder(setup.spool, signal, target.url), limits: setup.spool.limits };
+  const options: DeliveryOptions = { onLoss: lossRecorder(described) };
+  if (setup.deadlineMs !== undefined) options.deadlineMs = setup.deadlineMs;
+  return new DurableDelivery(sender, spool, new DeliveryStats(described), what, options);
+}
+
+/**
+ * A loss becomes a log record too (once per destination and cause: a log destination that is down
+ * would otherwise report the loss of its own loss reports forever); the totals are in the counts.
+ */
+function lossRecorder(destination: string): (records: number, cause: DropCause, detail: string) => void {
+  const told = new Set<DropCause>();
+  return (records, cause, detail) => {
+    if (told.has(cause)) return;
+    told.add(cause);
+    setImmediate(() => {
+      try {
+        state.logger.emit({
+          eventName: DeliveryKey.EVENT,
+          severityNumber: Severity.WARN,
+          severityText: "WARN",
+          body: detail,
+          attributes: { [DeliveryKey.DESTINATION]: destination, [DeliveryKey.CAUSE]: cause, [DeliveryKey.LOST]: records },
+        });
+      } catch {
+        // the warning on diag/stderr already said it
+      }
+    }).unref();
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The durable path through real sockets: records made while the collector is down (connection
+ * refused) or answering 503 are spooled and arrive once it is back, every one, with the seal
+ * chains verifying and no gap; without a spool the loss is counted and reported.
+ */
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, expect, it } from "vitest";
+import { Op, coat, register, verifyDocuments } from "../../src/index.js";
+import type { CoatTelemetry } from "../../src/setup/register.js";
+import type { OtlpReceiver } from "../support/otlp-receiver.js";
+import { startOtlpReceiver } from "../support/otlp-receiver.js";
+import { acceptedAsJsonLines } from "../seal/support/wire.js";
+
+const BATCH = { OTEL_BSP_SCHEDULE_DELAY: "50", OTEL_BLRP_SCHEDULE_DELAY: "50" };
+let telemetry: CoatTelemetry | undefined;
+let receiver: OtlpReceiver | undefined;
+const warnings: string[] = [];
+
+beforeAll(() => {
+  // The exporter retries a refused connection until its timeout; short here so the outage is seen quickly.
+  process.env.OTEL_EXPORTER_OTLP_TIMEOUT = "1000";
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    warnings.push(String(chunk));
+    return (write as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stderr.write;
+});
+
+afterEach(async () => {
+  await telemetry?.shutdown();
+  telemetry = undefined;
+  await receiver?.close();
+  receiver = undefined;
+});
+
+async function calls(n: number): Promise<void> {
+  const lookup = coat(Op.TOOL, async function lookup(i: number) {
+    return `result ${i}`;
+  });
+  for (let i = 0; i < n; i++) await lookup(i);
+}
+
+function verifyWire(r: OtlpReceiver) {
+  return verifyDocuments(acceptedAsJsonLines(r.requests).split("\n").map((line) => JSON.parse(line)));
+}
+
+it("the collector refusing connections, then back on the same port: every span and log record arrives and both chains verify", async () => {
+  const first = await startOtlpReceiver();
+  const port = first.httpPort;
+  await first.close();
+  const spool = mkdtempSync(join(tmpdir(), "coat-spool-"));
+  telemetry = register({ serviceName: "outage", endpoint: `http://127.0.0.1:${port}`, spool, stderr: false, env: { ...BATCH } });
+  await calls(40);
+  await telemetry.forceFlush();
+  // Everything made during the outage is on disk, owner-only.
+  const folders = readdirSync(spool);
+  expect(folders.sort().map((f) => f.split("-")[0])).toEqual(["logs", "traces"]);
+  for (const folder of folders) {
+    expect(statSync(join(spool, folder)).mode & 0o777).toBe(0o700);
+    const segments = readdirSync(join(spool, folder)).filter((f) => f.endsWith(".seg"));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const s of segments) expect(statSync(join(spool, folder, s)).mode & 0o777).toBe(0o600);
+  }
+  receiver = await startOtlpReceiver({ httpPort: port });
+  await calls(10);
+  await receiver.waitFor(() => receiver!.spans.filter((s) => s.name === "lookup").length >= 50 && receiver!.logs.length >= 100, 20_000, "50 tool spans and their 100 log records");
+  await telemetry.shutdown();
+  telemetry = undefined;
+  const names = receiver.spans.filter((s) => s.name === "lookup").map((s) => s.spanId);
+  expect(new Set(names).size).toBe(50);
+  expect(receiver.logs.length).toBe(100);
+  const report = verifyWire(receiver);
+  expect(report.ok).toBe(true);
+  expect(report.chains.map((c) => [c.signal, c.valid, c.complete, c.missing]).sort()).toEqual([
+    ["logs", true, true, 0],
+    ["spans", true, true, 0],
+  ]);
+  expect(warnings.join("")).toContain("keeping them in the spool");
+  // Delivered segments are gone.
+  for (const folder of readdirSync(spool)) expect(readdirSync(join(spool, folder)).filter((f) => f.endsWith(".seg"))).toEqual([]);
+});
+
+it("503 answers past the exporter's retries: spooled, then re-sent when the collector takes them again", async () => {
+  receiver = await startOtlpReceiver();
+  receiver.failAll(503);
+  const spool = mkdtempSync(join(tmpdir(), "coat-spool-"));
+  telemetry = register({ serviceName: "busy", endpoint: receiver.httpUrl, spool, stderr: false, env: { ...BATCH } });
+  await calls(20);
+  await telemetry.forceFlush();
+  expect(receiver.spans.length).toBe(0);
+  receiver.failAll(null);
+  await receiver.waitFor(() => receiver!.spans.filter((s) => s.name === "lookup").length >= 20 && receiver!.logs.length >= 40, 20_000, "20 tool spans and 40 log records");
+  await telemetry.shutdown();
+  telemetry = undefined;
+  expect(receiver.logs.length).toBe(40);
+  expect(verifyWire(receiver).ok).toBe(true);
+});
+
+it("spool off: what the collector could not take is dropped, counted and reported", async () => {
+  receiver = await startOtlpReceiver();
+  receiver.failAll(400);
+  telemetry = register({ serviceName: "nospool", endpoint: receiver.httpUrl, spool: false, stderr: false, env: { ...BATCH } });
+  await calls(5);
+  await telemetry.shutdown();
+  telemetry = undefined;
+  const text = warnings.join("");
+  expect(text).toMatch(/5 spans for otlp http\/protobuf traces → .* were dropped: the endpoint refused them/);
+  expect(text).toMatch(/nospool|5 spans: 0 exported, 0 spooled, 0 re-sent from the spool, 5 dropped \(5 rejected\)/);
+});

@@ -4,12 +4,14 @@ import { VERSION } from "../runtime/version.js";
 import { readOtlpLines } from "./otlp-json.js";
 import { renderRecords } from "./show.js";
 import { runVerify, VERIFY_USAGE } from "./verify.js";
+import { runStatus, STATUS_USAGE } from "./status.js";
 
 const USAGE = `coat ${VERSION} — agent-coat's command line
 
   coat show FILE…     print the spans and log records of OTLP JSON lines files as a tree
                       (the file sink's ENVPOD_COAT_FILE output, or the Collector's file exporter)
 ${VERIFY_USAGE}
+${STATUS_USAGE}
   coat --version
 `;
 
@@ -31,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${renderRecords(spans, logs)}\n`);
     return 0;
   }
+  if (command === "status") return runStatus(rest, (text) => process.stdout.write(text));
   if (command === "verify") {
     return runVerify(rest, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
   }

@@ -251,6 +251,7 @@ export class DurableDelivery {
   /** Counted, warned once per cause, and told to onLoss: a loss is never silent. */
   private lose(records: number, cause: DropCause, detail: string): void {
     this.stats.drop(cause, records);
+    if (records > 0) this.spool?.recordLoss(records, cause);
     warnOnce(`${this.stats.destination} dropped ${cause}`, `${detail}; further losses are counted and reported at shutdown`);
     this.options.onLoss?.(records, cause, detail);
   }

@@ -44,6 +44,7 @@ export interface SpoolEntry {
 }
 
 const FILE_MODE = 0o600;
+export const LOSSES_FILE = "losses.json";
 const DIR_MODE = 0o700;
 
 /**
@@ -160,6 +161,19 @@ export class Spool {
     if (segment.next >= (segment.frames?.length ?? 0)) await this.remove(segment);
     else await fs.promises.writeFile(join(this.dir, `${segment.file}.cursor`), String(segment.offset), { mode: FILE_MODE }).catch(() => undefined);
   }
+
+  /** Adds to the folder's running loss totals (`losses.json`), which `coat status` reads. */
+  recordLoss(records: number, cause: string): void {
+    this.lossWrites = this.lossWrites.then(async () => {
+      const file = join(this.dir, LOSSES_FILE);
+      const totals = await readLosses(this.dir);
+      totals[cause] = (totals[cause] ?? 0) + records;
+      await fs.promises.mkdir(this.dir, { recursive: true, mode: DIR_MODE });
+      await fs.promises.writeFile(file, `${JSON.stringify(totals)}\n`, { mode: FILE_MODE });
+    }).catch(() => undefined);
+  }
+
+  private lossWrites: Promise<void> = Promise.resolve();
 
   /** Looks again for segments other processes left (they may have ended since). */
   rescan(): Promise<void> {
@@ -296,6 +310,16 @@ export class Spool {
     }
     this.segments.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     await this.enforceLimits();
+  }
+}
+
+/** A folder's loss totals by cause (empty when none were recorded). */
+export async function readLosses(dir: string): Promise<Record<string, number>> {
+  try {
+    const parsed: unknown = JSON.parse(await fs.promises.readFile(join(dir, LOSSES_FILE), "utf8"));
+    return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, number>) : {};
+  } catch {
+    return {};
   }
 }
 

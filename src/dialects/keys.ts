@@ -17,6 +17,7 @@ export const DeliveryKey = {
   DESTINATION: "envpod.delivery.destination",
   CAUSE: "envpod.delivery.cause",
   LOST: "envpod.delivery.lost",
+  OUTCOME: "envpod.delivery.outcome",
 } as const;
 
 export const EnvpodKey = {

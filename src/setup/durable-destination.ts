@@ -41,32 +41,59 @@ export function durableLogs(target: OtlpTarget, described: string, setup: Durabl
 function durableDelivery(target: OtlpTarget, signal: "traces" | "logs", described: string, setup: DurableSetup, what: string): DurableDelivery {
   const sender = otlpPayloadSender(exporterConfig(target), signal, target.protocol === "http/json");
   const spool = setup.spool === undefined ? undefined : { dir: spoolFolder(setup.spool, signal, target.url), limits: setup.spool.limits };
-  const options: DeliveryOptions = { onLoss: lossRecorder(described) };
+  const options: DeliveryOptions = { onLoss: new LossRecords(described).onLoss };
   if (setup.deadlineMs !== undefined) options.deadlineMs = setup.deadlineMs;
   return new DurableDelivery(sender, spool, new DeliveryStats(described), what, options);
 }
 
 /**
- * A loss becomes a log record too (once per destination and cause: a log destination that is down
- * would otherwise report the loss of its own loss reports forever); the totals are in the counts.
+ * Losses become log records too: at most one per destination and cause every ten seconds (a log
+ * destination that is down would otherwise report the loss of its own loss reports without end),
+ * each with the records lost since the last one, and whatever is left unreported at shutdown.
  */
-function lossRecorder(destination: string): (records: number, cause: DropCause, detail: string) => void {
-  const told = new Set<DropCause>();
-  return (records, cause, detail) => {
-    if (told.has(cause)) return;
-    told.add(cause);
-    setImmediate(() => {
-      try {
-        state.logger.emit({
-          eventName: DeliveryKey.EVENT,
-          severityNumber: Severity.WARN,
-          severityText: "WARN",
-          body: detail,
-          attributes: { [DeliveryKey.DESTINATION]: destination, [DeliveryKey.CAUSE]: cause, [DeliveryKey.LOST]: records },
-        });
-      } catch {
-        // the warning on diag/stderr already said it
-      }
-    }).unref();
+class LossRecords {
+  private readonly pending = new Map<DropCause, { records: number; detail: string }>();
+  private readonly last = new Map<DropCause, number>();
+
+  constructor(private readonly destination: string) {
+    lossRecords.add(this);
+  }
+
+  readonly onLoss = (records: number, cause: DropCause, detail: string): void => {
+    const open = this.pending.get(cause);
+    this.pending.set(cause, { records: (open?.records ?? 0) + records, detail });
+    if (Date.now() - (this.last.get(cause) ?? 0) < LOSS_RECORD_INTERVAL_MS) return;
+    this.last.set(cause, Date.now());
+    setImmediate(() => this.write(cause)).unref();
   };
+
+  /** Writes what is still unreported (shutdown calls this before the last flush). */
+  writeAll(): void {
+    for (const cause of [...this.pending.keys()]) this.write(cause);
+  }
+
+  private write(cause: DropCause): void {
+    const loss = this.pending.get(cause);
+    if (loss === undefined) return;
+    this.pending.delete(cause);
+    try {
+      state.logger.emit({
+        eventName: DeliveryKey.EVENT,
+        severityNumber: Severity.WARN,
+        severityText: "WARN",
+        body: loss.detail,
+        attributes: { [DeliveryKey.DESTINATION]: this.destination, [DeliveryKey.CAUSE]: cause, [DeliveryKey.LOST]: loss.records },
+      });
+    } catch {
+      // the warning on diag/stderr already said it
+    }
+  }
+}
+
+const LOSS_RECORD_INTERVAL_MS = 10_000;
+const lossRecords = new Set<LossRecords>();
+
+/** Every destination's unreported losses as log records, now (register()'s shutdown, before its flush). */
+export function writeLossRecords(): void {
+  for (const records of lossRecords) records.writeAll();
 }

@@ -1,5 +1,5 @@
 import type { Environment } from "../runtime/environment.js";
-import type { Attributes } from "@opentelemetry/api";
+import type { Attributes, MeterProvider } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import type { CaptureMode } from "../capture/modes.js";
@@ -83,6 +83,8 @@ export interface RegisterOptions extends CoatSetupOptions {
   serviceName?: string;
   /** More resource attributes, e.g. `openinference.project.name` for Phoenix. */
   resourceAttributes?: Attributes;
+  /** Where the delivery path's own metrics go (default: the global MeterProvider at register() time); see coatDeliveryMetrics(). */
+  meterProvider?: MeterProvider;
   /** Your own processors, run after agent-coat's. */
   spanProcessors?: SpanProcessor[];
   logRecordProcessors?: LogRecordProcessor[];

@@ -10,6 +10,8 @@ import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { useProviders } from "../runtime/state.js";
 import { exitTimeout, resolveDestinations } from "./destinations.js";
 import { runExitHooks } from "../runtime/exit-hooks.js";
+import { coatDeliveryMetrics } from "../delivery/delivery-metrics.js";
+import { writeLossRecords } from "./durable-destination.js";
 import { setupLogPipeline, setupSpanPipeline } from "./processors.js";
 import { claimLoggerProvider, globalLoggerProvider, releaseLoggerProvider } from "../runtime/otel-globals.js";
 import { warnOnce } from "../runtime/report.js";
@@ -72,6 +74,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
     warnOnce("beside another provider", "another OpenTelemetry provider is registered globally; coat() records through agent-coat's own providers, other libraries keep using the existing one");
   }
   useProviders(tracerProvider, loggerProvider);
+  coatDeliveryMetrics(options.meterProvider);
 
   let stopped: Promise<void> | undefined;
   const handle: CoatTelemetry = {
@@ -84,6 +87,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
       (stopped ??= (async () => {
         process.off("beforeExit", onBeforeExit);
         offSignals();
+        writeLossRecords();
         await flush(tracerProvider, loggerProvider);
         await Promise.allSettled([tracerProvider.shutdown(), loggerProvider.shutdown()]);
         if (active === handle) active = undefined;

@@ -54,9 +54,14 @@ export function spoolFolder(settings: SpoolSettings, signal: "traces" | "logs", 
 }
 
 function defaultRoot(env: Environment, serviceName: string): string {
+  return join(defaultSpoolBase(env), serviceName.replace(/[^A-Za-z0-9._-]+/g, "_") || "unknown_service");
+}
+
+/** Where every service's spool lives by default: `$XDG_STATE_HOME/agent-coat/spool` (else `~/.local/state/…`). */
+export function defaultSpoolBase(env: Environment): string {
   const state = env.XDG_STATE_HOME?.trim();
   const base = state && isAbsolute(state) ? state : join(homedir(), ".local", "state");
-  return join(base, "agent-coat", "spool", serviceName.replace(/[^A-Za-z0-9._-]+/g, "_") || "unknown_service");
+  return join(base, "agent-coat", "spool");
 }
 
 function limitsOf(option: SpoolSettingsOption): SpoolLimits {

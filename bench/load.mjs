@@ -11,7 +11,7 @@ import { Op, coat, register } from "agent-coat";
 import { args, searchFlights } from "./workload.mjs";
 
 const { values: opts } = parseArgs({
-  options: { traces: { type: "string" }, logs: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "start-at": { type: "string" }, "gc-every": { type: "string" } },
+  options: { traces: { type: "string" }, logs: { type: "string" }, rate: { type: "string" }, seconds: { type: "string" }, "start-at": { type: "string" }, "gc-every": { type: "string" }, spool: { type: "string" } },
 });
 const rate = Number(opts.rate);
 const seconds = Number(opts.seconds);
@@ -44,6 +44,8 @@ const telemetry = register({
   protocol: "http/protobuf",
   stderr: false,
   file: false,
+  // The spool: a directory, or "off" (the default here: the throughput runs measure the send path alone).
+  spool: opts.spool && opts.spool !== "off" ? opts.spool : false,
   env: {},
 });
 const search = coat(Op.TOOL, { description: "Search flights" }, searchFlights);

@@ -6,6 +6,9 @@
 // (bench/throughput.mjs), so "before" is not already saturated.
 // load.mjs also forces a full GC every 2 s and samples memory right after (`retained_*`): the
 // garbage collector's sawtooth would otherwise hide or fake growth over a short outage.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { freePort, runLoad, startReceiver, stopAllChildren } from "./throughput.mjs";
 
@@ -28,13 +31,15 @@ function phaseStats(seconds, gcSamples, rate) {
   };
 }
 
-export async function runMemory({ quick = false, rate = 1000, outage } = {}) {
+export async function runMemory({ quick = false, rate = 1000, outage, spool = true } = {}) {
   const [upS, downS, afterS] = quick ? [4, 8, 4] : [15, outage ?? 60, 15];
+  // With the spool (the register() default) records made during the outage wait on disk and are re-sent after it.
+  const spoolDir = spool ? mkdtempSync(join(tmpdir(), "coat-bench-spool-")) : undefined;
   const port = await freePort();
   let receiver = await startReceiver(port);
   try {
     const startAt = Date.now() + 2000; // time for load.mjs to import and register() before its first call
-    const load = runLoad({ traces: receiver.traces, logs: receiver.logs, rate, seconds: upS + downS + afterS, startAt, gcEvery: 2 });
+    const load = runLoad({ traces: receiver.traces, logs: receiver.logs, rate, seconds: upS + downS + afterS, startAt, gcEvery: 2, spool: spoolDir ?? "off" });
     load.catch(() => {}); // awaited below; keeps an early failure from being unhandled meanwhile
 
     await sleepUntil(startAt + upS * 1000);
@@ -72,6 +77,7 @@ export async function runMemory({ quick = false, rate = 1000, outage } = {}) {
     const calls = report.calls;
     return {
       rate,
+      spool: spool ? "on" : "off",
       phase_seconds: { before: upS, outage: downS, after: afterS },
       phases,
       rss_bounded: rssFirst !== null && rssLast <= rssFirst * 1.1,
@@ -92,6 +98,7 @@ export async function runMemory({ quick = false, rate = 1000, outage } = {}) {
     };
   } finally {
     await receiver.stop();
+    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 
@@ -101,7 +108,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.on("SIGINT", () => stopAllChildren().then(() => process.exit(130)));
   try {
     const outageAt = argv.indexOf("--outage");
-    const r = await runMemory({ quick: argv.includes("--quick"), rate: rateAt > 0 ? Number(argv[rateAt + 1]) : undefined, outage: outageAt > 0 ? Number(argv[outageAt + 1]) : undefined });
+    const r = await runMemory({ quick: argv.includes("--quick"), spool: !argv.includes("--no-spool"), rate: rateAt > 0 ? Number(argv[rateAt + 1]) : undefined, outage: outageAt > 0 ? Number(argv[outageAt + 1]) : undefined });
     if (argv.includes("--json")) console.log(JSON.stringify(r));
     else {
       const cols = ["phase", "s", "µs/call", "RSS med", "RSS max", "heap max", "ret. RSS", "ret. heap", "calls/s", "kept up"];

@@ -84,8 +84,9 @@ export async function startReceiver(port = 0) {
 }
 
 /** Runs bench/load.mjs on core 0 to its end and returns its report. */
-export async function runLoad({ traces, logs, rate, seconds, startAt, gcEvery }) {
+export async function runLoad({ traces, logs, rate, seconds, startAt, gcEvery, spool }) {
   const args = [...(gcEvery ? ["--expose-gc"] : []), here("./load.mjs"), "--traces", traces, "--logs", logs, "--rate", String(rate), "--seconds", String(seconds)];
+  if (spool) args.push("--spool", spool);
   if (startAt) args.push("--start-at", String(startAt));
   if (gcEvery) args.push("--gc-every", String(gcEvery));
   const child = spawnNode(args, 0);

@@ -59,7 +59,8 @@ function defaultRoot(env: Environment, serviceName: string): string {
 
 /** Where every service's spool lives by default: `$XDG_STATE_HOME/agent-coat/spool` (else `~/.local/state/…`). */
 export function defaultSpoolBase(env: Environment): string {
-  const state = env.XDG_STATE_HOME?.trim();
+  // Where the user's state lives is a fact of the machine, not configuration: an explicit env without it still spools there.
+  const state = env.XDG_STATE_HOME?.trim() || process.env.XDG_STATE_HOME?.trim();
   const base = state && isAbsolute(state) ? state : join(homedir(), ".local", "state");
   return join(base, "agent-coat", "spool");
 }

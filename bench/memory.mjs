@@ -53,6 +53,9 @@ export async function runMemory({ quick = false, rate = 1000, outage, spool = tr
 
     const report = await load;
     const after = await receiver.counts();
+    // What the run's shutdown left in the spool for the next run (not lost: on disk).
+    const { spoolStatus } = await import("../dist/esm/index.js");
+    const leftInSpool = spoolDir ? (await spoolStatus(spoolDir)).reduce((n, f) => n + f.records, 0) : 0;
 
     // Second i of the timeline covers [start + i s, start + i + 1 s); seconds straddling a switch belong to no phase.
     const t0 = report.start_epoch_ms;
@@ -89,7 +92,8 @@ export async function runMemory({ quick = false, rate = 1000, outage, spool = tr
       received_before_outage: { spans: before.spans, logs: before.logs, checkpoints: before.checkpoints },
       received_after_recovery: { spans: after.spans, logs: after.logs, checkpoints: after.checkpoints },
       export_resumed: after.spans > 0 && after.logs > 0,
-      records_lost: 3 * calls - (before.spans + before.logs + after.spans + after.logs),
+      records_left_in_spool: leftInSpool,
+      records_lost: 3 * calls - (before.spans + before.logs + after.spans + after.logs) - leftInSpool,
       rss_final_mb: report.rss_final_mb,
       flush_ms: report.flush_ms,
       diag: report.diag,
@@ -121,7 +125,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
       console.log(`overhead_growth (outage / before µs per call): ×${r.overhead_growth}`);
       const a = r.received_after_recovery;
       console.log(`after recovery the receiver got ${a.spans} spans, ${a.logs} log records, ${a.checkpoints} checkpoints; export_resumed: ${r.export_resumed}`);
-      console.log(`records lost overall: ${r.records_lost} of ${3 * r.calls}; diag: ${r.diag.dropped_spans} spans reported dropped, ${r.diag.export_errors} export errors`);
+      console.log(`records lost overall: ${r.records_lost} of ${3 * r.calls} (${r.records_left_in_spool} left in the spool for the next run); diag: ${r.diag.dropped_spans} spans reported dropped, ${r.diag.export_errors} export errors`);
     }
   } catch (err) {
     console.error(err);

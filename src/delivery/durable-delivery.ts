@@ -13,7 +13,11 @@ export interface DeliveryOptions {
   memoryBytes?: number;
   /** How long shutdown() waits for sends in flight before spooling them (default 5 s). */
   deadlineMs?: number;
-  /** Pause between attempts on an unreachable endpoint: doubles from the first to the last (default 1 s → 30 s). */
+  /**
+   * Pause between attempts on an unreachable endpoint: doubles from the first to the last (default
+   * 0.5 s → 5 s). Each attempt is itself the exporter's retries up to its timeout, so recovery is
+   * seen within about timeout + 5 s.
+   */
   retryMs?: readonly [first: number, last: number];
   /** Told of records given up on, once they are counted (register() writes a log record). */
   onLoss?: (records: number, cause: DropCause, detail: string) => void;
@@ -56,7 +60,7 @@ export class DurableDelivery {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.maxMemoryBytes = options.memoryBytes ?? 8 * 1024 * 1024;
     this.deadlineMs = options.deadlineMs ?? 5000;
-    this.retryMs = options.retryMs ?? [1000, 30_000];
+    this.retryMs = options.retryMs ?? [500, 5000];
     liveStats.add(stats);
     this.spool = spool === undefined ? undefined : new Spool(spool.dir, spool.limits, {
       lost: (records, cause, detail) => this.lose(records, cause, `${records} ${this.what} for ${stats.destination} were dropped from the spool: ${detail}`),

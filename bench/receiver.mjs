@@ -13,7 +13,10 @@ import * as zlib from "node:zlib";
 import protobuf from "protobufjs";
 import { SEAL_CHECKPOINT_NAME } from "agent-coat";
 
-const { values: opts } = parseArgs({ options: { port: { type: "string", default: "0" }, decode: { type: "string", default: "wire" } } });
+const { values: opts } = parseArgs({ options: { port: { type: "string", default: "0" }, decode: { type: "string", default: "wire" }, "fail-every": { type: "string", default: "0" } } });
+// --fail-every N: every Nth export request is answered 503 and not counted (a flaky collector).
+const failEvery = Number(opts["fail-every"]);
+let posts = 0;
 const CHECKPOINT = Buffer.from(SEAL_CHECKPOINT_NAME);
 const counts = { spans: 0, logs: 0, checkpoints: 0, requests: 0, bytes: 0, errors: 0, mismatches: 0 };
 
@@ -103,6 +106,11 @@ const server = http.createServer((req, res) => {
   const signal = path === "/v1/traces" ? "traces" : path === "/v1/logs" ? "logs" : undefined;
   if (req.method !== "POST" || !signal) {
     res.writeHead(404).end();
+    return req.resume();
+  }
+  if (failEvery > 0 && ++posts % failEvery === 0) {
+    counts.failed = (counts.failed ?? 0) + 1;
+    res.writeHead(503, { "content-type": "text/plain" }).end("programmed failure");
     return req.resume();
   }
   const chunks = [];

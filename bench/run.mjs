@@ -33,6 +33,7 @@ const { runCalls, printCalls } = await import("./calls.mjs");
 const { runThroughput } = await import("./throughput.mjs");
 const { runMemory } = await import("./memory.mjs");
 const { runVerify } = await import("./verify.mjs");
+const { runSpool } = await import("./spool.mjs");
 const { runLlm, runLangChain } = await import("./llm.mjs");
 
 const started = Date.now();
@@ -70,6 +71,13 @@ if (!skip("memory")) {
   result.memory = await runMemory({ quick });
   log(`  RSS bounded: ${result.memory.rss_bounded}; per-call time during the outage ×${result.memory.overhead_growth?.toFixed(2)} of before`);
 }
+if (!skip("spool")) {
+  log("\nspool: the same load against a receiver refusing every 5th request, spool on and off …");
+  result.spool = await runSpool({ quick });
+  (result.ratios ??= {}).spool_on_vs_off = result.spool.ratio;
+  const lost = (mode) => result.spool.runs[mode].reduce((n, x) => n + x.lost, 0);
+  log(`  CPU per call: on ${result.spool.cpu_us_per_call.on.toFixed(1)} µs, off ${result.spool.cpu_us_per_call.off.toFixed(1)} µs: ×${result.spool.ratio}; lost: on ${lost("on")}, off ${lost("off")}`);
+}
 if (!skip("verify")) {
   log("\nverify: coat verify on the file sink's output of fully-featured calls …");
   result.verify = await runVerify({ quick });
@@ -86,6 +94,7 @@ result.targets = {
   coat_langchain_vs_openinference_at_most_1: atMost(r.coat_langchain_vs_openinference, 1),
   throughput_at_least_15k: atLeast(result.throughput?.max_rate_zero_drops, 15_000),
   verify_at_least_50k_records_per_s: atLeast(result.verify?.records_per_s, 50_000),
+  spool_on_vs_off_at_most_1_1: atMost(r.spool_on_vs_off, 1.1),
 };
 result.seconds = Math.round((Date.now() - started) / 1000);
 if (json) console.log(JSON.stringify(result));

@@ -66,8 +66,8 @@ export async function freePort() {
 }
 
 /** Starts bench/receiver.mjs on core 1; port 0 picks a free one. */
-export async function startReceiver(port = 0) {
-  const child = spawnNode([here("./receiver.mjs"), "--port", String(port)], 1);
+export async function startReceiver(port = 0, { failEvery = 0 } = {}) {
+  const child = spawnNode([here("./receiver.mjs"), "--port", String(port), "--fail-every", String(failEvery)], 1);
   const answer = await firstLine(child, "receiver", 10_000).catch(async (err) => {
     await stopChild(child);
     throw err;

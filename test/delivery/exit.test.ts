@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { verifyDocuments } from "../../src/index.js";
 import type { OtlpReceiver } from "../support/otlp-receiver.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
-import { acceptedAsJsonLines } from "../seal/support/wire.js";
+import { verifyWire } from "./support.js";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const ENTRY = join(ROOT, "dist/esm/index.js");
@@ -80,10 +79,6 @@ async function nextRun(port: number, endpoint: string, spool: string): Promise<{
 
 function lookups(r: OtlpReceiver): number {
   return new Set(r.spans.filter((s) => s.name === "lookup").map((s) => s.spanId)).size;
-}
-
-function verifyWire(r: OtlpReceiver) {
-  return verifyDocuments(acceptedAsJsonLines(r.requests).split("\n").map((line) => JSON.parse(line)));
 }
 
 it("SIGTERM: the process dies by the signal, as it would have, and every call finished before it arrives with the next run", async () => {

@@ -9,34 +9,23 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { MeterProvider, MetricReader } from "@opentelemetry/sdk-metrics";
-import { afterEach, beforeAll, expect, it } from "vitest";
-import { DeliveryKey, Op, coat, register, spoolStatus, verifyDocuments } from "../../src/index.js";
+import { expect, it } from "vitest";
+import { DeliveryKey, Op, coat, register, spoolStatus } from "../../src/index.js";
 import type { CoatTelemetry } from "../../src/setup/register.js";
 import type { OtlpReceiver } from "../support/otlp-receiver.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
-import { acceptedAsJsonLines } from "../seal/support/wire.js";
+import { deliveryFile, verifyWire } from "./support.js";
 
 const run = promisify(execFile);
 const CLI = join(resolve(import.meta.dirname, "../.."), "dist/esm/cli/coat.js");
 const BATCH = { OTEL_BSP_SCHEDULE_DELAY: "20", OTEL_BLRP_SCHEDULE_DELAY: "20" };
 let telemetry: CoatTelemetry | undefined;
 let receiver: OtlpReceiver | undefined;
-const warnings: string[] = [];
-
-beforeAll(() => {
-  process.env.OTEL_EXPORTER_OTLP_TIMEOUT = "300";
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    warnings.push(String(chunk));
-    return (write as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-});
-
-afterEach(async () => {
-  await telemetry?.shutdown();
+const warnings = deliveryFile(300, () => {
+  const running = { telemetry, receiver };
   telemetry = undefined;
-  await receiver?.close();
   receiver = undefined;
+  return running;
 });
 
 async function calls(n: number, size = 10): Promise<void> {
@@ -136,7 +125,7 @@ it("a spool at its size limit drops its oldest data first: counted, warned, writ
   expect(arrived + traces.lost.spool_full!).toBe(300);
   const lossRecords = receiver.logs.filter((l) => l.attributes[DeliveryKey.CAUSE] === "spool_full");
   expect(lossRecords.length).toBeGreaterThan(0);
-  const report = verifyDocuments(acceptedAsJsonLines(receiver.requests).split("\n").map((line) => JSON.parse(line)));
+  const report = verifyWire(receiver);
   const spans = report.chains.find((c) => c.signal === "spans")!;
   expect(spans.missing).toBe(traces.lost.spool_full);
   expect(spans.problems.every((p) => p.kind === "gap")).toBe(true);

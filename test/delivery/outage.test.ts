@@ -6,33 +6,21 @@
 import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, expect, it } from "vitest";
-import { Op, coat, register, verifyDocuments } from "../../src/index.js";
+import { expect, it } from "vitest";
+import { Op, coat, register } from "../../src/index.js";
 import type { CoatTelemetry } from "../../src/setup/register.js";
 import type { OtlpReceiver } from "../support/otlp-receiver.js";
 import { startOtlpReceiver } from "../support/otlp-receiver.js";
-import { acceptedAsJsonLines } from "../seal/support/wire.js";
+import { deliveryFile, verifyWire } from "./support.js";
 
 const BATCH = { OTEL_BSP_SCHEDULE_DELAY: "50", OTEL_BLRP_SCHEDULE_DELAY: "50" };
 let telemetry: CoatTelemetry | undefined;
 let receiver: OtlpReceiver | undefined;
-const warnings: string[] = [];
-
-beforeAll(() => {
-  // The exporter retries a refused connection until its timeout; short here so the outage is seen quickly.
-  process.env.OTEL_EXPORTER_OTLP_TIMEOUT = "1000";
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    warnings.push(String(chunk));
-    return (write as (c: unknown, ...r: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-});
-
-afterEach(async () => {
-  await telemetry?.shutdown();
+const warnings = deliveryFile(1000, () => {
+  const running = { telemetry, receiver };
   telemetry = undefined;
-  await receiver?.close();
   receiver = undefined;
+  return running;
 });
 
 async function calls(n: number): Promise<void> {
@@ -42,9 +30,6 @@ async function calls(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await lookup(i);
 }
 
-function verifyWire(r: OtlpReceiver) {
-  return verifyDocuments(acceptedAsJsonLines(r.requests).split("\n").map((line) => JSON.parse(line)));
-}
 
 it("the collector refusing connections, then back on the same port: every span and log record arrives and both chains verify", async () => {
   const first = await startOtlpReceiver();

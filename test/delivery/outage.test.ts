@@ -67,21 +67,24 @@ it("the collector refusing connections, then back on the same port: every span a
   for (const folder of readdirSync(spool)) expect(readdirSync(join(spool, folder)).filter((f) => f.endsWith(".seg"))).toEqual([]);
 });
 
-it("503 answers past the exporter's retries: spooled, then re-sent when the collector takes them again", async () => {
-  receiver = await startOtlpReceiver();
-  receiver.failAll(503);
-  const spool = mkdtempSync(join(tmpdir(), "coat-spool-"));
-  telemetry = register({ serviceName: "busy", endpoint: receiver.httpUrl, spool, stderr: false, env: { ...BATCH } });
-  await calls(20);
-  await telemetry.forceFlush();
-  expect(receiver.spans.length).toBe(0);
-  receiver.failAll(null);
-  await receiver.waitFor(() => receiver!.spans.filter((s) => s.name === "lookup").length >= 20 && receiver!.logs.length >= 40, 20_000, "20 tool spans and 40 log records");
-  await telemetry.shutdown();
-  telemetry = undefined;
-  expect(receiver.logs.length).toBe(40);
-  expect(verifyWire(receiver).ok).toBe(true);
-});
+for (const protocol of ["http/protobuf", "http/json"] as const) {
+  it(`${protocol}: 503 answers past the exporter's retries are spooled, then re-sent when the collector takes them again`, async () => {
+    receiver = await startOtlpReceiver();
+    receiver.failAll(503);
+    const spool = mkdtempSync(join(tmpdir(), "coat-spool-"));
+    telemetry = register({ serviceName: "busy", endpoint: receiver.httpUrl, protocol, spool, stderr: false, env: { ...BATCH } });
+    await calls(20);
+    await telemetry.forceFlush();
+    expect(receiver.spans.length).toBe(0);
+    receiver.failAll(null);
+    await receiver.waitFor(() => receiver!.spans.filter((s) => s.name === "lookup").length >= 20 && receiver!.logs.length >= 40, 20_000, "20 tool spans and 40 log records");
+    await telemetry.shutdown();
+    telemetry = undefined;
+    expect(receiver.logs.length).toBe(40);
+    expect(verifyWire(receiver).ok).toBe(true);
+    expect(new Set(receiver.requests.map((r) => r.transport))).toEqual(new Set([protocol]));
+  });
+}
 
 it("spool off: what the collector could not take is dropped, counted and reported", async () => {
   receiver = await startOtlpReceiver();

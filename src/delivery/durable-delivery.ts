@@ -188,7 +188,7 @@ export class DurableDelivery {
 
   private toSpoolOrDrop(payload: Payload, cause: DropCause): void {
     if (this.spoolUsable) this.toSpool(payload);
-    else this.give(payload, cause, "they came after shutdown and no spool is set");
+    else this.give(payload, cause, "they were not sent by shutdown and no spool is set");
   }
 
   private startSpooling(): void {

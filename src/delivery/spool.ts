@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import { join } from "node:path";
+import { describe } from "../runtime/report.js";
 import type { Payload } from "./payload.js";
 import type { Damage, Frame } from "./frame.js";
 import { SEGMENT_HEADER, decodeFrames, encodeFrame } from "./frame.js";
@@ -334,8 +335,4 @@ function countOf(payloads: readonly Payload[]): number {
   let n = 0;
   for (const p of payloads) n += p.count;
   return n;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -35,7 +35,8 @@ function once(key: string, message: string, stderrWithoutDiag: boolean): void {
   }
 }
 
-function describe(error: unknown): string {
+/** An error's name and message (or its text), for a report line; never throws. */
+export function describe(error: unknown): string {
   try {
     return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   } catch {

@@ -7,7 +7,7 @@ import { DurableLogProcessor, DurableSpanProcessor } from "../delivery/durable-b
 import type { DeliveryOptions } from "../delivery/durable-delivery.js";
 import { DurableDelivery } from "../delivery/durable-delivery.js";
 import type { DropCause } from "../delivery/delivery-stats.js";
-import { DeliveryStats } from "../delivery/delivery-stats.js";
+import { DeliveryStats, liveStats } from "../delivery/delivery-stats.js";
 import { otlpPayloadSender } from "../delivery/payload-sender.js";
 import { logsProtobufSerializer } from "../export/logs-serializer.js";
 import { traceProtobufSerializer } from "../export/trace-serializer.js";
@@ -41,9 +41,12 @@ export function durableLogs(target: OtlpTarget, described: string, setup: Durabl
 function durableDelivery(target: OtlpTarget, signal: "traces" | "logs", described: string, setup: DurableSetup, what: string): DurableDelivery {
   const sender = otlpPayloadSender(exporterConfig(target), signal, target.protocol === "http/json");
   const spool = setup.spool === undefined ? undefined : { dir: spoolFolder(setup.spool, signal, target.url), limits: setup.spool.limits };
-  const options: DeliveryOptions = { onLoss: new LossRecords(described).onLoss };
+  const losses = new LossRecords(described);
+  const options: DeliveryOptions = { onLoss: losses.onLoss };
   if (setup.deadlineMs !== undefined) options.deadlineMs = setup.deadlineMs;
-  return new DurableDelivery(sender, spool, new DeliveryStats(described), what, options);
+  const stats = new DeliveryStats(described);
+  lossRecordsOf.set(stats, losses);
+  return new DurableDelivery(sender, spool, stats, what, options);
 }
 
 /**
@@ -55,9 +58,7 @@ class LossRecords {
   private readonly pending = new Map<DropCause, { records: number; detail: string }>();
   private readonly last = new Map<DropCause, number>();
 
-  constructor(private readonly destination: string) {
-    lossRecords.add(this);
-  }
+  constructor(private readonly destination: string) {}
 
   readonly onLoss = (records: number, cause: DropCause, detail: string): void => {
     const open = this.pending.get(cause);
@@ -91,9 +92,10 @@ class LossRecords {
 }
 
 const LOSS_RECORD_INTERVAL_MS = 10_000;
-const lossRecords = new Set<LossRecords>();
+/** Keyed by the destination's counts, which live while its delivery runs (see liveStats). */
+const lossRecordsOf = new WeakMap<DeliveryStats, LossRecords>();
 
-/** Every destination's unreported losses as log records, now (register()'s shutdown, before its flush). */
+/** Every live destination's unreported losses as log records, now (register()'s shutdown, before its flush). */
 export function writeLossRecords(): void {
-  for (const records of lossRecords) records.writeAll();
+  for (const stats of liveStats) lossRecordsOf.get(stats)?.writeAll();
 }

@@ -19,16 +19,26 @@ export interface CollectorRoutes {
   datadogApiKey: string;
   /** Where the file exporter writes (OTLP JSON lines). */
   file: string;
+  /** The exporters' persistent sending queues (file_storage); default `<dir>/collector-queue`. */
+  queueDir?: string;
 }
 
 export interface CollectorService {
   otlpHttpUrl: string;
   otlpGrpcUrl: string;
   file: string;
+  /** The ports it listens on, to start it again in the same place. */
+  ports: CollectorPorts;
 }
 
-export async function startCollector(binary: string, dir: string, routes: CollectorRoutes): Promise<{ service: CollectorService; program: Program }> {
-  const [grpc, http, metrics] = await freePorts(3);
+export interface CollectorPorts {
+  grpc: number;
+  http: number;
+  metrics: number;
+}
+
+export async function startCollector(binary: string, dir: string, routes: CollectorRoutes, ports?: CollectorPorts): Promise<{ service: CollectorService; program: Program }> {
+  const [grpc, http, metrics] = ports ? [ports.grpc, ports.http, ports.metrics] : await freePorts(3);
   const program = await startProgram({
     name: "collector",
     command: binary,
@@ -45,10 +55,11 @@ export async function startCollector(binary: string, dir: string, routes: Collec
       DD_OTLP_LOGS_ENDPOINT: routes.datadogLogsUrl,
       DD_API_KEY: routes.datadogApiKey,
       COAT_COLLECTOR_FILE: routes.file,
+      COAT_COLLECTOR_QUEUE_DIR: routes.queueDir ?? join(dir, "collector-queue"),
     },
     cwd: dir,
     ready: async () => (await listening(http!)) && (await listening(grpc!)),
     timeoutMs: 60_000,
   });
-  return { service: { otlpHttpUrl: `http://127.0.0.1:${http}`, otlpGrpcUrl: `http://127.0.0.1:${grpc}`, file: routes.file }, program };
+  return { service: { otlpHttpUrl: `http://127.0.0.1:${http}`, otlpGrpcUrl: `http://127.0.0.1:${grpc}`, file: routes.file, ports: { grpc: grpc!, http: http!, metrics: metrics! } }, program };
 }

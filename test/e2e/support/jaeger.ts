@@ -20,8 +20,11 @@ export interface JaegerService {
   queryUrl: string;
 }
 
-export async function startJaeger(binary: string, dir: string): Promise<{ service: JaegerService; program: Program }> {
-  const [otlpGrpc, otlpHttp, queryHttp, queryGrpc] = await freePorts(4);
+/** Jaeger's four ports: OTLP gRPC, OTLP HTTP, query HTTP, query gRPC. */
+export type JaegerPorts = [number, number, number, number];
+
+export async function startJaeger(binary: string, dir: string, ports?: JaegerPorts): Promise<{ service: JaegerService; program: Program }> {
+  const [otlpGrpc, otlpHttp, queryHttp, queryGrpc] = ports ?? (await freePorts(4));
   const service: JaegerService = {
     otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
     otlpGrpcAddress: `127.0.0.1:${otlpGrpc}`,

@@ -4,11 +4,16 @@ import { liveStats } from "./delivery-stats.js";
 import type { Payload } from "./payload.js";
 import type { PayloadSender, SendOutcome } from "./payload-sender.js";
 import { Spool } from "./spool.js";
-import type { SpoolLimits } from "./spool.js";
+import type { SpoolEntry, SpoolLimits } from "./spool.js";
 
 export interface DeliveryOptions {
-  /** Requests in flight at once while the endpoint answers (default 2); from the spool, one. */
+  /** Requests in flight at once while the endpoint answers (default 2). */
   concurrency?: number;
+  /**
+   * Requests in flight at once while the spool is re-sent (default 4). More than one keeps the
+   * backlog draining faster than it grows when some requests wait out the exporter's retries.
+   */
+  drainConcurrency?: number;
   /** Bytes of requests waiting in memory before new ones go to the spool (default 8 MiB). */
   memoryBytes?: number;
   /** How long shutdown() waits for sends in flight before spooling them (default 5 s). */
@@ -27,8 +32,8 @@ export interface DeliveryOptions {
  * The durable delivery path of one destination and signal. Serialised requests are sent at once
  * while the endpoint answers; a request it cannot take (down, 503/429 past the exporter's retries,
  * timed out) goes to the spool, and so does everything after it, in order, until the spool has
- * been re-sent — one request at a time, at the endpoint's pace, with a pause that grows while it
- * stays down. Memory holds at most `memoryBytes` of requests; the caller is never waited on.
+ * been re-sent — oldest first, a few requests at a time, at the endpoint's pace, with a pause that
+ * grows while it stays down. Memory holds at most `memoryBytes` of requests; the caller is never waited on.
  * Without a spool (`spool: "off"`) a failed request is dropped, counted and reported.
  */
 export class DurableDelivery {
@@ -44,6 +49,7 @@ export class DurableDelivery {
   private idle: (() => void)[] = [];
   private wake: (() => void) | undefined;
   private readonly concurrency: number;
+  private readonly drainConcurrency: number;
   private readonly maxMemoryBytes: number;
   private readonly deadlineMs: number;
   private readonly retryMs: readonly [number, number];
@@ -58,6 +64,7 @@ export class DurableDelivery {
     private readonly options: DeliveryOptions = {},
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.drainConcurrency = Math.max(1, options.drainConcurrency ?? 4);
     this.maxMemoryBytes = options.memoryBytes ?? 8 * 1024 * 1024;
     this.deadlineMs = options.deadlineMs ?? 5000;
     this.retryMs = options.retryMs ?? [500, 5000];
@@ -200,35 +207,55 @@ export class DurableDelivery {
     if (!this.draining) this.drained = this.drain();
   }
 
-  /** Re-sends the spool oldest first, one request at a time, until it is empty; then sends from memory again. */
+  /**
+   * Re-sends the spool oldest first, `drainConcurrency` requests in flight, until it is empty;
+   * then sends from memory again. A refusal stops new sends, lets those in flight finish, and
+   * pauses before the refused request is sent again (first, before newer ones).
+   */
   private async drain(): Promise<void> {
     this.draining = true;
     const spool = this.spool!;
+    const slots = new Set<Promise<void>>();
     let pause = this.retryMs[0];
+    let refused = false;
+    const resend = async (entry: SpoolEntry): Promise<void> => {
+      const outcome = await this.sender.send(entry.payload);
+      if (outcome.kind === "unavailable") {
+        this.stats.retried += entry.payload.count;
+        refused = true;
+        spool.retry(entry);
+        return;
+      }
+      if (outcome.kind === "sent") this.stats.resent += entry.payload.count;
+      else this.give(entry.payload, "rejected", `the endpoint refused them (${outcome.error.message})`);
+      pause = this.retryMs[0];
+      await spool.ack(entry);
+    };
     try {
       await spool.rescan();
       while (!this.stopped) {
-        if (this.closing && spool.holdsData === false) break;
-        const entry = await spool.next();
-        if (this.stopped) break;
-        if (entry === undefined) {
-          if (spool.holdsData) continue;
-          this.spooling = false;
-          break;
+        while (!refused && slots.size < this.drainConcurrency) {
+          const entry = await spool.next();
+          if (entry === undefined || this.stopped) break;
+          const slot: Promise<void> = resend(entry).finally(() => slots.delete(slot));
+          slots.add(slot);
         }
-        const outcome = await this.sender.send(entry.payload);
-        if (this.stopped && outcome.kind !== "sent") break;
-        if (outcome.kind === "unavailable") {
-          this.stats.retried += entry.payload.count;
+        if (slots.size > 0) {
+          await Promise.race(slots);
+          continue;
+        }
+        if (this.stopped) break;
+        if (refused) {
           if (this.closing) break;
           await this.pause(pause);
           pause = Math.min(pause * 2, this.retryMs[1]);
+          refused = false;
           continue;
         }
-        if (outcome.kind === "sent") this.stats.resent += entry.payload.count;
-        else this.give(entry.payload, "rejected", `the endpoint refused them (${outcome.error.message})`);
-        pause = this.retryMs[0];
-        await spool.ack(entry);
+        if (this.closing && !spool.holdsData) break;
+        if (spool.holdsData) continue;
+        this.spooling = false;
+        break;
       }
     } finally {
       this.draining = false;

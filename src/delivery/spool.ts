@@ -35,13 +35,20 @@ interface Segment {
   offset: number;
   delivered: number;
   frames: Frame[] | undefined;
+  /** Index of the first frame not acknowledged: the cursor. */
   next: number;
+  /** Index of the next frame to hand out. */
+  read: number;
+  /** Frames acknowledged ahead of the cursor (sends finish out of order). */
+  ahead: Set<number>;
+  cursorWrite: Promise<void>;
 }
 
 /** A frame to send, and where it came from (to acknowledge it). */
 export interface SpoolEntry {
   readonly payload: Frame;
   readonly segment: Segment;
+  readonly index: number;
 }
 
 const FILE_MODE = 0o600;
@@ -137,31 +144,65 @@ export class Spool {
     }
   }
 
-  /** The oldest request not yet delivered, or undefined when the spool is empty. */
+  /**
+   * The oldest request neither handed out nor delivered, or undefined when none is left to hand
+   * out. Requests given back with retry() come first.
+   */
   async next(): Promise<SpoolEntry | undefined> {
     await this.ready;
     await this.writes;
-    for (;;) {
-      const segment = this.segments[0];
-      if (segment === undefined) return undefined;
+    while (this.again.length > 0) {
+      const entry = this.again.shift()!;
+      if (this.segments.includes(entry.segment)) return entry;
+    }
+    for (let i = 0; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
       if (this.writer?.segment === segment) this.closeWriter();
       if (segment.frames === undefined) await this.load(segment);
-      const frame = segment.frames?.[segment.next];
-      if (frame !== undefined) return { payload: frame, segment };
-      await this.remove(segment);
+      const frames = segment.frames ?? [];
+      if (segment.read < frames.length) return { payload: frames[segment.read]!, segment, index: segment.read++ };
+      if (segment.next >= frames.length) {
+        await this.remove(segment);
+        i = -1; // the list changed: look again from the oldest
+      }
+    }
+    return undefined;
+  }
+
+  /** Gives back a request that could not be sent: next() hands it out again before newer ones. */
+  retry(entry: SpoolEntry): void {
+    this.again.push(entry);
+    this.again.sort((a, b) => this.segments.indexOf(a.segment) - this.segments.indexOf(b.segment) || a.index - b.index);
+  }
+
+  /**
+   * Marks an entry delivered (or given up on): it will not be read again, by this run or a later
+   * one. The cursor moves over the delivered prefix; a request delivered ahead of an earlier one
+   * still in flight is remembered in memory until the cursor reaches it.
+   */
+  async ack(entry: SpoolEntry): Promise<void> {
+    const { segment, index } = entry;
+    if (!this.segments.includes(segment) || index < segment.next) return;
+    segment.ahead.add(index);
+    const frames = segment.frames ?? [];
+    let moved = false;
+    while (segment.ahead.delete(segment.next)) {
+      const frame = frames[segment.next]!;
+      segment.delivered += frame.count;
+      segment.offset = frame.end;
+      segment.next++;
+      moved = true;
+    }
+    if (segment.next >= frames.length) await this.remove(segment);
+    else if (moved) {
+      segment.cursorWrite = segment.cursorWrite.then(() =>
+        fs.promises.writeFile(join(this.dir, `${segment.file}.cursor`), String(segment.offset), { mode: FILE_MODE }).catch(() => undefined),
+      );
+      await segment.cursorWrite;
     }
   }
 
-  /** Marks an entry delivered (or given up on): it will not be read again, by this run or a later one. */
-  async ack(entry: SpoolEntry): Promise<void> {
-    const { segment, payload } = entry;
-    if (!this.segments.includes(segment)) return;
-    segment.next++;
-    segment.delivered += payload.count;
-    segment.offset = payload.end;
-    if (segment.next >= (segment.frames?.length ?? 0)) await this.remove(segment);
-    else await fs.promises.writeFile(join(this.dir, `${segment.file}.cursor`), String(segment.offset), { mode: FILE_MODE }).catch(() => undefined);
-  }
+  private again: SpoolEntry[] = [];
 
   /** Adds to the folder's running loss totals (`losses.json`), which `coat status` reads. */
   recordLoss(records: number, cause: string): void {
@@ -227,7 +268,7 @@ export class Spool {
 
   private newSegment(): Segment {
     const name = { created: Date.now(), pid: process.pid, counter: this.counter++ };
-    const segment: Segment = { file: segmentFileName(name), name, bytes: 0, records: 0, offset: SEGMENT_HEADER.length, delivered: 0, frames: undefined, next: 0 };
+    const segment: Segment = { file: segmentFileName(name), name, bytes: 0, records: 0, offset: SEGMENT_HEADER.length, delivered: 0, ...unread() };
     this.segments.push(segment);
     return segment;
   }
@@ -257,6 +298,8 @@ export class Spool {
     for (const d of damage) this.events.damaged(segment.file, d);
     segment.frames = frames;
     segment.next = 0;
+    segment.read = 0;
+    segment.ahead.clear();
     segment.bytes = content.length;
     segment.records = segment.delivered + countOf(frames);
   }
@@ -307,7 +350,7 @@ export class Spool {
       }
       const offset = Number(await fs.promises.readFile(join(this.dir, `${own}.cursor`), "latin1").catch(() => ""));
       const size = (await fs.promises.stat(join(this.dir, own)).catch(() => undefined))?.size ?? 0;
-      this.segments.push({ file: own, name: { ...name, pid: process.pid }, bytes: size, records: undefined, offset: Number.isInteger(offset) && offset > 0 ? offset : SEGMENT_HEADER.length, delivered: 0, frames: undefined, next: 0 });
+      this.segments.push({ file: own, name: { ...name, pid: process.pid }, bytes: size, records: undefined, offset: Number.isInteger(offset) && offset > 0 ? offset : SEGMENT_HEADER.length, delivered: 0, ...unread() });
     }
     this.segments.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     await this.enforceLimits();
@@ -329,6 +372,10 @@ async function write(fd: number, data: Buffer): Promise<void> {
   while (at < data.length) {
     at += await new Promise<number>((resolve, reject) => fs.write(fd, data, at, data.length - at, null, (error, written) => (error ? reject(error) : resolve(written))));
   }
+}
+
+function unread(): Pick<Segment, "frames" | "next" | "read" | "ahead" | "cursorWrite"> {
+  return { frames: undefined, next: 0, read: 0, ahead: new Set(), cursorWrite: Promise.resolve() };
 }
 
 function countOf(payloads: readonly Payload[]): number {

@@ -38,7 +38,7 @@ let run: DemoRun;
 beforeAll(async () => {
   datadog = await startDatadogStandIn();
   if (DOCKER) {
-    collector = { otlpHttpUrl: "http://127.0.0.1:4318", otlpGrpcUrl: "http://127.0.0.1:4317", file: join(ROOT, "coat-data/records.jsonl") };
+    collector = { otlpHttpUrl: "http://127.0.0.1:4318", otlpGrpcUrl: "http://127.0.0.1:4317", file: join(ROOT, "coat-data/records.jsonl"), ports: { grpc: 4317, http: 4318, metrics: 8888 } };
   } else {
     const started = await startCollector(collectorBinary!, workDir, {
       jaegerGrpcAddress: jaeger.otlpGrpcAddress,

@@ -43,3 +43,14 @@ export type { VerifyReport, ChainReport, ChainProblem, BrokenRecord, ProblemKind
 export { canonicalizeJson } from "./seal/jcs.js";
 export { DEFAULT_PRICES, PRICES_AS_OF, PRICE_SOURCES, estimateCost } from "./llm/prices.js";
 export type { ModelPrice, PriceTable, PricesOption, LlmCost } from "./llm/prices.js";
+export { allow, block, pause, alert, redact, modify, queue } from "./govern/decision.js";
+export type { Decision, DecisionKind, QueueTarget, QueuedCall } from "./govern/decision.js";
+export { policy } from "./govern/policy.js";
+export type { Policy, PolicyOptions, PolicyFunction } from "./govern/policy.js";
+export { all, any, not, firstDecisive } from "./govern/compose.js";
+export type { PolicyContext, RunTotals } from "./govern/policy-context.js";
+export type { Verdict, Evaluation } from "./govern/verdict.js";
+export { PolicyViolationError } from "./govern/policy-violation.js";
+export { terminalApprover } from "./govern/approver.js";
+export type { Approver, Approval, ApprovalRequest } from "./govern/approver.js";
+export { PolicyKey, POLICY_DECISION_EVENT } from "./dialects/keys.js";

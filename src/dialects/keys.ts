@@ -20,6 +20,26 @@ export const DeliveryKey = {
   OUTCOME: "envpod.delivery.outcome",
 } as const;
 
+/** Governance: the decision on a call (on its span and records) and the decision record's keys. */
+export const PolicyKey = {
+  DECISION: "envpod.policy.decision",
+  POLICY: "envpod.policy.name",
+  REASON: "envpod.policy.reason",
+  /** Every policy evaluated, as `name=decision`. */
+  EVALUATED: "envpod.policy.evaluated",
+  LATENCY_MS: "envpod.policy.latency_ms",
+  /** `call` (before it ran) or `result`. */
+  STAGE: "envpod.policy.stage",
+  /** Argument paths a redact() replaced; `*` for a modify(). */
+  CHANGED: "envpod.policy.changed",
+  APPROVED: "envpod.policy.approved",
+  APPROVED_BY: "envpod.policy.approved_by",
+  APPROVED_AT: "envpod.policy.approved_at",
+} as const;
+
+/** Event name (and `aotp.kind`) of the decision record, and the name of the span event. */
+export const POLICY_DECISION_EVENT = "agent.policy.decision";
+
 export const EnvpodKey = {
   OP: "envpod.op",
   FN: "envpod.fn",

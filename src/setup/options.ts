@@ -1,3 +1,5 @@
+import type { Approver } from "../govern/approver.js";
+import type { Policy } from "../govern/policy.js";
 import type { Environment } from "../runtime/environment.js";
 import type { Attributes, MeterProvider } from "@opentelemetry/api";
 import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
@@ -85,6 +87,12 @@ export interface RegisterOptions extends CoatSetupOptions {
   resourceAttributes?: Attributes;
   /** Where the delivery path's own metrics go (default: the global MeterProvider at register() time); see coatDeliveryMetrics(). */
   meterProvider?: MeterProvider;
+  /** Policies gating every coat() call of the process (docs/governance.md). */
+  policies?: readonly Policy[];
+  /** Who approves paused calls (default: a terminal prompt when there is a TTY, else paused calls are denied). */
+  approver?: Approver;
+  /** Composed policies record how each part decided (also ENVPOD_COAT_POLICY_DEBUG=1). */
+  policyDebug?: boolean;
   /** Your own processors, run after agent-coat's. */
   spanProcessors?: SpanProcessor[];
   logRecordProcessors?: LogRecordProcessor[];

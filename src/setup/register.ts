@@ -18,6 +18,8 @@ import { warnOnce } from "../runtime/report.js";
 import { tracerSettingsFromEnv } from "./trace-env.js";
 import type { RegisterOptions } from "./options.js";
 import { applySettings } from "./settings.js";
+import { setGovernance } from "../govern/governance.js";
+import { usePolicyMeterProvider } from "../govern/policy-metrics.js";
 
 /** What register() returns: the providers it built and how to flush and stop them. */
 export interface CoatTelemetry {
@@ -49,6 +51,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
     return active;
   }
   const env = options.env ?? process.env;
+  setGovernance({ policies: options.policies, approver: options.approver, debug: options.policyDebug });
   applySettings(options, env);
   const resource = buildResource(options, env);
   const destinations = resolveDestinations(options, env, { spans: true, logs: true }, String(resource.attributes[ATTR_SERVICE_NAME] ?? ""));
@@ -75,6 +78,7 @@ export function register(options: RegisterOptions = {}): CoatTelemetry {
   }
   useProviders(tracerProvider, loggerProvider);
   coatDeliveryMetrics(options.meterProvider);
+  usePolicyMeterProvider(options.meterProvider);
 
   let stopped: Promise<void> | undefined;
   const handle: CoatTelemetry = {

@@ -46,6 +46,8 @@ export class CoatCall implements ActiveCall, Scope {
   private sawFirstChunk = false;
   /** LLM ops: the result was looked at once (a stream to observe, a result to wait for). */
   private resolved = false;
+  /** A gated call's request record, emitted once its policies decided (emitStart()). */
+  pendingStart: (() => void) | undefined;
 
   constructor(
     readonly coating: Coating,
@@ -63,6 +65,41 @@ export class CoatCall implements ActiveCall, Scope {
     private readonly parentCall?: CoatCall,
   ) {
     this.ctx = callContext(parent, this, span);
+  }
+
+  /** Emits the request record a gated call held back for its decision. */
+  emitStart(): void {
+    const emit = this.pendingStart;
+    this.pendingStart = undefined;
+    if (emit !== undefined) guard("emitting a log record", emit);
+  }
+
+  /** Governance: attributes on the call's span and on its own log records from now on. */
+  addPolicyAttributes(attributes: Attributes): void {
+    guard("recording a policy decision", () => {
+      this.span.setAttributes(attributes);
+      if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
+    });
+  }
+
+  /** Governance: a decision that is not a plain allow, as a span event and a decision log record in the call's chain. */
+  policyRecord(kind: string, payload: AnyValueMap, attributes: Attributes, error: boolean): void {
+    guard("recording a policy decision", () => {
+      this.addEvent(kind, attributes);
+      if (this.logAttributes === undefined) return;
+      const recordAttributes = Object.assign({}, this.logAttributes, attributes);
+      emitRecord(kind, error, this.ids, this.coating, payload, recordAttributes, this.ctx);
+    });
+  }
+
+  /** LLM tokens and cost of the innermost RUN (else SESSION) call around this one, so far. */
+  runLlmTotals(): { tokens: number; cost: number } | undefined {
+    let session: CoatCall | undefined;
+    for (let up: CoatCall | undefined = this; up !== undefined; up = up.parentCall) {
+      if (up.op === Op.RUN) return up.totals;
+      if (up.op === Op.SESSION) session ??= up;
+    }
+    return session?.totals;
   }
 
   /** The call is the scope of everything inside it. */

@@ -5,6 +5,9 @@ import type { OpName } from "../dialects/ops.js";
 import type { CoatOptions } from "./options.js";
 import { observeResult } from "./results.js";
 import { context } from "@opentelemetry/api";
+import { checkApprover, checkPolicies, governance } from "../govern/governance.js";
+import { gatesOf, runGatedAsync, runGatedSync } from "../govern/gate.js";
+import { isAsyncFunction } from "../govern/policy.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyFunction = (this: any, ...args: any[]) => any;
@@ -22,8 +25,20 @@ export function coat<F extends AnyFunction>(op: OpName, optionsOrFn: CoatOptions
   if (typeof fn !== "function") throw new TypeError("agent-coat: coat(op, [options,] fn) needs a function to wrap");
   if (typeof options !== "object") throw new TypeError("agent-coat: coat options must be an object");
   const coating = new Coating(op, fn.name, options);
+  const own = checkPolicies(options.policies, `coat(${JSON.stringify(coating.spanName)}) option policies`);
+  const approver = checkApprover(options.approver, `coat(${JSON.stringify(coating.spanName)}) option approver`);
+  if (options.async !== undefined && typeof options.async !== "boolean") throw new TypeError("agent-coat: coat option async must be true or false");
+  const asyncCall = options.async ?? isAsyncFunction(fn);
+  const asyncOwn = own.find((p) => p.async);
+  if (!asyncCall && asyncOwn !== undefined) {
+    throw new TypeError(`agent-coat: policy ${asyncOwn.name} is async (or pauses) and cannot gate ${coating.spanName}, a sync function: a sync call stays sync. Use a sync policy, or pass the coat option async: true if the function returns a promise.`);
+  }
 
   const coated = function (this: unknown): unknown {
+    if (own.length > 0 || governance.policies.length > 0) {
+      const gates = gatesOf(coating, own, asyncCall);
+      if (gates !== undefined) return asyncCall ? runGatedAsync(coating, gates, fn, this, arguments, approver) : runGatedSync(coating, gates, fn, this, arguments);
+    }
     const call: CoatCall | undefined = startCall(coating, arguments);
     if (call === undefined) return Reflect.apply(fn, this, arguments);
     let result: unknown;

@@ -1,5 +1,7 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { CaptureMode } from "../capture/modes.js";
+import type { Approver } from "../govern/approver.js";
+import type { Policy } from "../govern/policy.js";
 
 /** Options of coat(op, options, fn). All optional. */
 export interface CoatOptions {
@@ -37,4 +39,13 @@ export interface CoatOptions {
   redactKeys?: readonly string[];
   /** Tool ops: the JSON schema of the parameters, `tool.parameters`. */
   parameters?: unknown;
+  /** Policies gating this wrapper's calls, beside register()'s (docs/governance.md). */
+  policies?: readonly Policy[];
+  /** Who approves this wrapper's paused calls (else register()'s approver). */
+  approver?: Approver;
+  /**
+   * The function returns a promise though it is not an `async function`: its calls are gated as
+   * async ones (async policies, pause, queue; the wrapper then returns a promise of its own).
+   */
+  async?: boolean;
 }

@@ -20,7 +20,7 @@ import { LlmRecorder } from "../llm/llm-recorder.js";
  * Starts the span and the request record of one call. Returns undefined if telemetry itself
  * fails, in which case the caller runs the function bare.
  */
-export function startCall(wrapper: Coating, args: ArrayLike<unknown>): CoatCall | undefined {
+export function startCall(wrapper: Coating, args: ArrayLike<unknown>, deferStart = false): CoatCall | undefined {
   try {
     const parent = context.active();
     const coating = wrapper.in(runtimeOf(parent));
@@ -58,10 +58,15 @@ export function startCall(wrapper: Coating, args: ArrayLike<unknown>): CoatCall 
     const logAttributes = coating.logs ? recordAttributes(ids, coating.op, coating.fn) : undefined;
     const call = new CoatCall(coating, span, parent, ids, logAttributes, llm, outer.call as CoatCall | undefined);
     if (logAttributes !== undefined) {
-      try {
-        emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
-      } catch (error) {
-        reportOnce("emitting a log record", error);
+      const emitStart = () => emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
+      // A gated call's request record waits for the decision, which it then carries.
+      if (deferStart) call.pendingStart = emitStart;
+      else {
+        try {
+          emitStart();
+        } catch (error) {
+          reportOnce("emitting a log record", error);
+        }
       }
     }
     return call;

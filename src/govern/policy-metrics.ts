@@ -1,0 +1,34 @@
+import type { Counter, Histogram, MeterProvider } from "@opentelemetry/api";
+import { metrics } from "@opentelemetry/api";
+import { PolicyKey } from "../dialects/keys.js";
+import { VERSION } from "../runtime/version.js";
+import type { Verdict } from "./verdict.js";
+
+let instruments: { decisions: Counter; latency: Histogram } | undefined;
+let provider: MeterProvider | undefined;
+
+/** Where the governance metrics go (register({ meterProvider })); default the global MeterProvider at first use. */
+export function usePolicyMeterProvider(meterProvider: MeterProvider | undefined): void {
+  provider = meterProvider;
+  instruments = undefined;
+}
+
+/**
+ * `envpod.policy.decisions` (by `envpod.policy.name` and `envpod.policy.decision`, one per policy
+ * evaluated) and `envpod.policy.evaluation.duration` (ms, one per call's evaluation).
+ */
+export function countVerdict(verdict: Verdict, stage: "call" | "result"): void {
+  try {
+    if (instruments === undefined) {
+      const meter = (provider ?? metrics.getMeterProvider()).getMeter("agent-coat", VERSION);
+      instruments = {
+        decisions: meter.createCounter("envpod.policy.decisions", { description: "Policy decisions, one per policy evaluated on a call" }),
+        latency: meter.createHistogram("envpod.policy.evaluation.duration", { description: "Time to evaluate a call's policies", unit: "ms" }),
+      };
+    }
+    for (const e of verdict.evaluated) instruments.decisions.add(1, { [PolicyKey.POLICY]: e.policy, [PolicyKey.DECISION]: e.decision, [PolicyKey.STAGE]: stage });
+    instruments.latency.record(verdict.ms, { [PolicyKey.STAGE]: stage });
+  } catch {
+    // metrics must never reach the call
+  }
+}

@@ -54,3 +54,5 @@ export { PolicyViolationError } from "./govern/policy-violation.js";
 export { terminalApprover } from "./govern/approver.js";
 export type { Approver, Approval, ApprovalRequest } from "./govern/approver.js";
 export { PolicyKey, POLICY_DECISION_EVENT } from "./dialects/keys.js";
+export { toolAccess, callLimit, rateLimit, tokenBudget, costBudget, loopDetection, secretsInArguments, destructiveApproval } from "./govern/ready/index.js";
+export type { ToolAccessOptions, ToolsByRole, SecretsOptions } from "./govern/ready/index.js";

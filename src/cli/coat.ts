@@ -5,6 +5,9 @@ import { readOtlpLines } from "./otlp-json.js";
 import { renderRecords } from "./show.js";
 import { runVerify, VERIFY_USAGE } from "./verify.js";
 import { runStatus, STATUS_USAGE } from "./status.js";
+import { AUDIT_USAGE, runAudit } from "./audit.js";
+import { BACKTEST_USAGE, runBacktest } from "./backtest.js";
+import { POLICY_CHECK_USAGE, runPolicyCheck } from "./policy-check.js";
 
 const USAGE = `coat ${VERSION} — agent-coat's command line
 
@@ -12,6 +15,9 @@ const USAGE = `coat ${VERSION} — agent-coat's command line
                       (the file sink's ENVPOD_COAT_FILE output, or the Collector's file exporter)
 ${VERIFY_USAGE}
 ${STATUS_USAGE}
+${AUDIT_USAGE}
+${BACKTEST_USAGE}
+${POLICY_CHECK_USAGE}
   coat --version
 `;
 
@@ -33,6 +39,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${renderRecords(spans, logs)}\n`);
     return 0;
   }
+  const out = (text: string) => process.stdout.write(text);
+  const err = (text: string) => process.stderr.write(text);
+  if (command === "audit") return runAudit(rest, out, err);
+  if (command === "backtest") return runBacktest(rest, out, err);
+  if (command === "policy" && rest[0] === "check") return runPolicyCheck(rest.slice(1), out, err);
   if (command === "status") return runStatus(rest, (text) => process.stdout.write(text));
   if (command === "verify") {
     return runVerify(rest, (text) => process.stdout.write(text), (text) => process.stderr.write(text));

@@ -60,7 +60,7 @@ describe("callLimit and rateLimit", () => {
 describe("token and cost budgets", () => {
   it("block calls once the run's LLM usage reached the budget", async () => {
     const llm = coat(Op.LLM, { model: "gpt-4o-mini" }, async function chat() {
-      current().usage({ input: 600, output: 500 });
+      current()?.usage({ input: 600, output: 500 });
       return "ok";
     });
     const tool = coat(Op.TOOL, { policies: [tokenBudget({ max: 1000 }), costBudget({ max: 1 })] }, async function act() {

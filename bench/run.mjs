@@ -34,6 +34,7 @@ const { runThroughput } = await import("./throughput.mjs");
 const { runMemory } = await import("./memory.mjs");
 const { runVerify } = await import("./verify.mjs");
 const { runSpool } = await import("./spool.mjs");
+const { runGates } = await import("./gates.mjs");
 const { runLlm, runLangChain } = await import("./llm.mjs");
 
 const started = Date.now();
@@ -78,6 +79,13 @@ if (!skip("spool")) {
   const lost = (mode) => result.spool.runs[mode].reduce((n, x) => n + x.lost, 0);
   log(`  CPU per call: on ${result.spool.cpu_us_per_call.on.toFixed(1)} µs, off ${result.spool.cpu_us_per_call.off.toFixed(1)} µs: ×${result.spool.ratio}; lost: on ${lost("on")}, off ${lost("off")}`);
 }
+if (!skip("gates")) {
+  log("\ngates: a tool call behind five allowing policies beside the same call ungated …");
+  result.gates = await runGates({ quick });
+  (result.ratios ??= {}).gated_vs_ungated = result.gates.ratio;
+  result.ratios.gated_vs_ungated_redacted = result.gates.redacted.ratio;
+  log(`  defaults: ${result.gates.median_us.ungated.toFixed(1)} → ${result.gates.median_us.gated.toFixed(1)} µs: ×${result.gates.ratio}; capture redacted: ×${result.gates.redacted.ratio}`);
+}
 if (!skip("verify")) {
   log("\nverify: coat verify on the file sink's output of fully-featured calls …");
   result.verify = await runVerify({ quick });
@@ -95,6 +103,7 @@ result.targets = {
   throughput_at_least_15k: atLeast(result.throughput?.max_rate_zero_drops, 15_000),
   verify_at_least_50k_records_per_s: atLeast(result.verify?.records_per_s, 50_000),
   spool_on_vs_off_at_most_1_1: atMost(r.spool_on_vs_off, 1.1),
+  gated_vs_ungated_at_most_1_1: atMost(r.gated_vs_ungated, 1.1),
 };
 result.seconds = Math.round((Date.now() - started) / 1000);
 if (json) console.log(JSON.stringify(result));

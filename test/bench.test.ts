@@ -26,6 +26,15 @@ describe("bench", () => {
     }
   }, 120_000);
 
+  it("gates.mjs --json reports the gated and ungated call (every call allowed by the five policies) and ratios.gated_vs_ungated", () => {
+    const out = execFileSync(process.execPath, ["bench/gates.mjs", "--quick", "--json"], { cwd: root, encoding: "utf8" });
+    const result = JSON.parse(out) as { ratio: number; policies: string[]; median_us: { gated: number; ungated: number }; redacted: { ratio: number } };
+    expect(result.policies).toEqual(["tool-access", "rate-limit", "token-budget", "secrets-in-arguments", "loop-detection"]);
+    expect(result.median_us.gated).toBeGreaterThan(0);
+    expect(result.ratio).toBeGreaterThan(0);
+    expect(result.redacted.ratio).toBeGreaterThan(0);
+  }, 120_000);
+
   it("the load app and the receiver count every record over OTLP/http-protobuf, checkpoints apart", async () => {
     const receiver = await startReceiver(0);
     try {

@@ -19,7 +19,8 @@ export interface ApprovalFacts {
 }
 
 /**
- * Records a verdict on its call. A plain allow is attributes on the call's span and records; any
+ * Records a verdict on its call. A plain allow is attributes on the call's span (the decision and
+ * every policy evaluated) and log records (the decision); any
  * other decision (alerts and changed arguments included) also a span event and a decision log
  * record, in the call's chain.
  */
@@ -30,7 +31,7 @@ export function recordVerdict(call: CoatCall | undefined, verdict: Verdict, stag
   const evaluated = verdict.evaluated.map((e) => `${e.policy}=${e.decision}`);
   const plain = kind === "allow" && verdict.alerts.length === 0 && verdict.changed.length === 0;
   if (plain) {
-    if (stage === "call") call.addPolicyAttributes({ [PolicyKey.DECISION]: "allow", [PolicyKey.EVALUATED]: evaluated });
+    if (stage === "call") call.addPolicyAttributes({ [PolicyKey.DECISION]: "allow" }, { [PolicyKey.EVALUATED]: evaluated });
     return;
   }
   const reason = shown(coating, verdict.decision.reason || (verdict.alerts[0]?.reason ?? ""));
@@ -44,9 +45,9 @@ export function recordVerdict(call: CoatCall | undefined, verdict: Verdict, stag
     attributes[PolicyKey.APPROVED_AT] = approval.at;
   }
   if (stage === "call") {
-    const onCall: Attributes = { [PolicyKey.DECISION]: kind, [PolicyKey.EVALUATED]: evaluated };
+    const onCall: Attributes = { [PolicyKey.DECISION]: kind };
     if (verdict.by !== undefined) onCall[PolicyKey.POLICY] = verdict.by;
-    call.addPolicyAttributes(onCall);
+    call.addPolicyAttributes(onCall, { [PolicyKey.EVALUATED]: evaluated });
   }
   const part: AnyValueMap = { decision: kind, stage, latency_ms: verdict.ms, evaluated: verdict.evaluated.map((e) => evaluationPart(coating, e)) };
   if (verdict.by !== undefined) part.policy = verdict.by;

@@ -74,10 +74,11 @@ export class CoatCall implements ActiveCall, Scope {
     if (emit !== undefined) guard("emitting a log record", emit);
   }
 
-  /** Governance: attributes on the call's span and on its own log records from now on. */
-  addPolicyAttributes(attributes: Attributes): void {
+  /** Governance: attributes on the call's span and on its own log records from now on, and some on the span only. */
+  addPolicyAttributes(attributes: Attributes, spanOnly?: Attributes): void {
     guard("recording a policy decision", () => {
       this.span.setAttributes(attributes);
+      if (spanOnly !== undefined) this.span.setAttributes(spanOnly);
       if (this.logAttributes !== undefined) Object.assign(this.logAttributes, attributes);
     });
   }

@@ -17,19 +17,28 @@ export function callLimit(options: Scope & { max: number; perName?: boolean }, n
 
 /** At most `max` calls of each wrapper name per `perMs` milliseconds, per run (a sliding window). */
 export function rateLimit(options: Scope & { max: number; perMs: number }, name = "rate-limit"): Policy {
-  const max = positive(options.max, "rateLimit() max");
+  const max = Math.floor(positive(options.max, "rateLimit() max"));
   const perMs = positive(options.perMs, "rateLimit() perMs");
-  const windows = new PerRun(() => new Map<string, number[]>());
+  const windows = new PerRun(() => new Map<string, Window>());
   return policy(name, scope(options, 50), (ctx) => {
     const byName = windows.of(ctx.runId);
+    let window = byName.get(ctx.name);
+    if (window === undefined) byName.set(ctx.name, (window = { times: [], next: 0 }));
     const now = Date.now();
-    let times = byName.get(ctx.name);
-    if (times === undefined) byName.set(ctx.name, (times = []));
-    while (times.length > 0 && times[0]! <= now - perMs) times.shift();
-    if (times.length >= max) return block(`${ctx.name} is limited to ${max} calls per ${perMs} ms`);
-    times.push(now);
+    // The last `max` call times in a ring: the oldest of them must have left the window.
+    if (window.times.length < max) window.times.push(now);
+    else {
+      if (window.times[window.next]! > now - perMs) return block(`${ctx.name} is limited to ${max} calls per ${perMs} ms`);
+      window.times[window.next] = now;
+      window.next = (window.next + 1) % max;
+    }
     return allow();
   });
+}
+
+interface Window {
+  readonly times: number[];
+  next: number;
 }
 
 /** Blocks calls once the run's LLM tokens reached `max`. */

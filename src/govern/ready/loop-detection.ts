@@ -4,6 +4,7 @@ import { allow, block } from "../decision.js";
 import type { Policy, PolicyOptions } from "../policy.js";
 import { policy } from "../policy.js";
 import { PerRun } from "./per-run.js";
+import { argsJson } from "../args-json.js";
 
 /**
  * Blocks the `times`-th call (default 3) of the same tool with the same arguments in one run: an
@@ -24,11 +25,8 @@ export function loopDetection(options: Pick<PolicyOptions, "priority" | "ops" | 
 }
 
 function signature(args: readonly unknown[]): string {
-  let json: string;
-  try {
-    json = JSON.stringify(args) ?? "";
-  } catch {
-    return "unserialisable";
-  }
-  return json.length <= 256 ? json : createHash("sha256").update(json).digest("base64");
+  const json = argsJson(args);
+  if (json === null) return "unserialisable";
+  // Long texts are kept as a digest: the map holds at most a few dozen bytes per distinct call.
+  return json.length <= 512 ? json : createHash("sha256").update(json).digest("base64");
 }

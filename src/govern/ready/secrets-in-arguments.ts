@@ -4,6 +4,7 @@ import { createScrubber } from "../../capture/secrets.js";
 import { alert, allow, block, redact } from "../decision.js";
 import type { Policy, PolicyOptions } from "../policy.js";
 import { policy } from "../policy.js";
+import { argsJson } from "../args-json.js";
 
 export interface SecretsOptions extends Pick<PolicyOptions, "priority" | "ops" | "match"> {
   /** What a secret in the arguments leads to (default block). */
@@ -24,6 +25,10 @@ export function secretsInArguments(options: SecretsOptions = {}, name = "secrets
   if (decision !== "block" && decision !== "redact" && decision !== "alert") throw new TypeError(`agent-coat: secretsInArguments() decision must be "block", "redact" or "alert", got ${JSON.stringify(decision)}`);
   const scrubber = createScrubber(options.rules);
   return policy(name, { priority: options.priority ?? 80, ops: options.ops ?? [Op.TOOL], ...(options.match !== undefined && { match: options.match }) }, (ctx) => {
+    // One pass of the rules over the arguments' JSON (as the redacted capture mode scrubs it);
+    // only when it finds something are the values walked to say where.
+    const json = argsJson(ctx.args);
+    if (json !== null && scrubber.scrub(json) === json) return allow();
     const paths: string[] = [];
     let budget = MAX_VALUES;
     const visit = (value: unknown, path: string, key: string | undefined, depth: number): void => {

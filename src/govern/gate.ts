@@ -9,6 +9,7 @@ import { askApproval } from "./ask-approval.js";
 import type { ApprovalFacts } from "./decision-record.js";
 import { recordVerdict } from "./decision-record.js";
 import type { QueuedCall } from "./decision.js";
+import { block } from "./decision.js";
 import { evaluateAsync, evaluateSync } from "./evaluate.js";
 import { governance, ordered } from "./governance.js";
 import type { Policy } from "./policy.js";
@@ -149,4 +150,31 @@ async function enqueue(call: CoatCall | undefined, ctx: PolicyContext, verdict: 
 function isStream(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   return Symbol.asyncIterator in value || Symbol.iterator in value && typeof (value as { next?: unknown }).next === "function" || (typeof ReadableStream === "function" && value instanceof ReadableStream);
+}
+
+/**
+ * For adapters that see a call start but cannot change it (a framework's callbacks): the call's
+ * policies decide, the decision is recorded on the started call, and the error to stop the run
+ * with is returned (the call failed with it). Decisions that would change or defer the call
+ * (redact, modify, queue) cannot be carried out from there, so they stop it too, saying why.
+ */
+export async function gateStartedCall(call: CoatCall, own: readonly Policy[], args: unknown[], approver: import("./approver.js").Approver | undefined): Promise<PolicyViolationError | undefined> {
+  const gates = gatesOf(call.coating, own, true);
+  if (gates === undefined || gates.call.length === 0) return undefined;
+  const ctx = contextOf(call.coating, call, args);
+  let verdict = await evaluateAsync(gates.call, ctx, governance.debug);
+  const kind = verdict.decision.kind;
+  if (kind === "redact" || kind === "modify" || kind === "queue") {
+    verdict = { ...verdict, decision: blockInstead(`${kind} cannot be carried out from a framework callback (the run's input is not ours to change); wrap the tool's function with coat() instead`) };
+  }
+  const approval = verdict.decision.kind === "pause" ? await askApproval(approver ?? governance.approver, verdict, ctx) : undefined;
+  settleDecision(call, verdict, "call", approval);
+  if (verdict.decision.kind === "block") return stop(call, ctx, verdict);
+  if (approval !== undefined && !approval.approved) return stop(call, ctx, verdict, approval.note !== undefined ? `approval denied: ${approval.note}` : `approval denied${approval.by !== undefined ? ` by ${approval.by}` : ""}`);
+  governance.ledger.count(ctx.runId, ctx.name);
+  return undefined;
+}
+
+function blockInstead(reason: string): import("./decision.js").Decision {
+  return block(reason);
 }

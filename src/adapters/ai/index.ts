@@ -13,6 +13,7 @@ import { current } from "../../context/current.js";
 import { Op } from "../../dialects/ops.js";
 import type { CoatOptions } from "../../wrap/options.js";
 import { field, record, str } from "../../llm/read.js";
+import { isAsyncFunction } from "../../govern/policy.js";
 
 type Execute = (this: unknown, input: unknown, options?: unknown) => unknown;
 
@@ -38,6 +39,8 @@ export function coatAiTools<Tools extends Record<string, unknown>>(tools: Tools,
       ...(description !== undefined && { description }),
       ...(schema !== undefined && { parameters: schema }),
       captureInput: (args: unknown[]) => args[0],
+      // An async execute is gated as an async call (async policies, pause); a plain one stays as it is.
+      async: isAsyncFunction(execute),
       ...own,
       name: own.name ?? name,
     }, run);

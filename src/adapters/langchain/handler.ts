@@ -5,6 +5,9 @@ import type { CoatCall } from "../../wrap/call.js";
 import { Coating, LLM_SHAPE } from "../../wrap/coating.js";
 import type { AdapterOptions } from "../../wrap/coating.js";
 import { startCall } from "../../wrap/start-call.js";
+import { gateStartedCall } from "../../govern/gate.js";
+import { checkPolicies, governance } from "../../govern/governance.js";
+import type { Policy } from "../../govern/policy.js";
 import { Op } from "../../dialects/ops.js";
 import type { CoatOptions } from "../../wrap/options.js";
 import { langchainChatShape } from "../../llm/shapes/langchain-chat.js";
@@ -87,16 +90,31 @@ function toolOutput(output: unknown): unknown {
  * the first-chunk event; agent actions and finishes are events of their run. The tree follows
  * LangChain's run ids; a root run nests under the coat call active when it starts. Pass it per
  * call (`{ callbacks: [handler] }`) or set it for every run with `coatLangChain()`. It never
- * throws into LangChain (`raiseError` stays false).
+ * throws into LangChain, with one deliberate exception: when policies are configured (register()'s,
+ * or the handler's own `policies` option), a tool run they stop fails with PolicyViolationError
+ * before the tool's function runs (`raiseError` is then true, and every other method stays guarded).
  */
+function guarded(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    reportOnce("recording a LangChain run", error);
+  }
+}
+
 export class CoatCallbackHandler extends BaseCallbackHandler {
   name = "agent-coat";
   override awaitHandlers = true;
   private readonly runs = new Map<string, CoatCall>();
   private readonly coatings = new Map<string, Coating>();
 
+  private readonly policies: readonly Policy[];
+
   constructor(private readonly coatOptions: CoatOptions = {}) {
     super();
+    this.policies = checkPolicies(coatOptions.policies, "CoatCallbackHandler option policies");
+    // LangChain rethrows a handler's error only when raiseError is true: only policies throw here.
+    Object.defineProperty(this, "raiseError", { get: () => this.policies.length > 0 || governance.policies.length > 0, configurable: true });
   }
 
   private coating(op: string, name: string, extra: AdapterOptions = {}): Coating {
@@ -144,6 +162,10 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
   }
 
   override handleChatModelStart(llm: unknown, messages: unknown[][], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
+    guarded(() => this.chatModelStart(llm, messages, runId, parentRunId, extraParams, metadata, runName));
+  }
+
+  private chatModelStart(llm: unknown, messages: unknown[][], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, metadata?: Record<string, unknown>, runName?: string): void {
     const params = setOnly(extraParams?.invocation_params) ?? {};
     if (params.tools === undefined && list(extraParams?.options, "tools") !== undefined) params.tools = list(extraParams?.options, "tools");
     const start = { messages: (messages[0] ?? []).map(plainMessage), invocationParams: params, metadata: modelMetadata(metadata) };
@@ -151,8 +173,10 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
   }
 
   override handleLLMStart(llm: unknown, prompts: string[], runId: string, parentRunId?: string, extraParams?: Record<string, unknown>, _tags?: string[], metadata?: Record<string, unknown>, runName?: string): void {
-    const start = { prompts, invocationParams: setOnly(extraParams?.invocation_params), metadata: modelMetadata(metadata) };
-    this.open(Op.LLM, runName ?? className(llm) ?? "llm", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
+    guarded(() => {
+      const start = { prompts, invocationParams: setOnly(extraParams?.invocation_params), metadata: modelMetadata(metadata) };
+      this.open(Op.LLM, runName ?? className(llm) ?? "llm", [start], runId, parentRunId, { [LLM_SHAPE]: langchainChatShape });
+    });
   }
 
   override handleLLMNewToken(_token: string, _idx: unknown, runId: string): void {
@@ -167,9 +191,15 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
     this.close(runId, (call) => call.fail(error));
   }
 
-  override handleToolStart(tool: unknown, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, runName?: string, toolCallId?: string): void {
-    const call = this.open(Op.TOOL, runName ?? className(tool) ?? "tool", [toolInput(input)], runId, parentRunId);
+  override async handleToolStart(tool: unknown, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, runName?: string, toolCallId?: string): Promise<void> {
+    const args = [toolInput(input)];
+    const call = this.open(Op.TOOL, runName ?? className(tool) ?? "tool", args, runId, parentRunId);
     if (call !== undefined && typeof toolCallId === "string") call.setAttribute("tool_call.id", toolCallId);
+    if (call === undefined || (this.policies.length === 0 && governance.policies.length === 0)) return;
+    const stopped = await gateStartedCall(call, this.policies, args, this.coatOptions.approver);
+    if (stopped === undefined) return;
+    this.runs.delete(runId);
+    throw stopped;
   }
 
   override handleToolEnd(output: unknown, runId: string): void {

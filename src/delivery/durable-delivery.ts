@@ -236,6 +236,12 @@ export class DurableDelivery {
       while (!this.stopped) {
         while (!refused && slots.size < this.drainConcurrency) {
           const entry = await spool.next();
+          if (entry === undefined && this.spooling && !this.stopped) {
+            // Caught up: everything on disk is out. New requests go straight to the endpoint again
+            // (the last few from the spool may still be in flight beside them).
+            this.spooling = false;
+            this.pump();
+          }
           if (entry === undefined || this.stopped) break;
           const slot: Promise<void> = resend(entry).finally(() => slots.delete(slot));
           slots.add(slot);

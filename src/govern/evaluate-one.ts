@@ -74,14 +74,9 @@ function failed(policy: Policy, error: string, started: number, because: Evaluat
 }
 
 function outcome(policy: Policy, decision: Decision, started: number, because: Evaluation[] | undefined, error?: string): Outcome {
-  const evaluation: Evaluation = {
-    policy: policy.name,
-    decision: decision.kind,
-    reason: decision.reason,
-    ms: Math.round((performance.now() - started) * 1000) / 1000,
-    ...(error !== undefined && { error }),
-    ...(because !== undefined && because.length > 0 && { because }),
-  };
+  const evaluation: { -readonly [K in keyof Evaluation]: Evaluation[K] } = { policy: policy.name, decision: decision.kind, reason: decision.reason, ms: Math.round((performance.now() - started) * 1000) / 1000 };
+  if (error !== undefined) evaluation.error = error;
+  if (because !== undefined && because.length > 0) evaluation.because = because;
   return { decision, evaluation };
 }
 

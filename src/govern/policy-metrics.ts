@@ -4,6 +4,21 @@ import { PolicyKey } from "../dialects/keys.js";
 import { VERSION } from "../runtime/version.js";
 import type { Verdict } from "./verdict.js";
 
+const CALL_STAGE = Object.freeze({ [PolicyKey.STAGE]: "call" });
+const RESULT_STAGE = Object.freeze({ [PolicyKey.STAGE]: "result" });
+const attributeSets = new Map<string, Readonly<Record<string, string>>>();
+
+/** One frozen attribute set per policy, decision and stage: nothing allocated per call. */
+function attributesOf(policy: string, decision: string, stage: string): Readonly<Record<string, string>> {
+  const key = `${policy}\u0000${decision}\u0000${stage}`;
+  let attributes = attributeSets.get(key);
+  if (attributes === undefined) {
+    if (attributeSets.size > 10_000) attributeSets.clear();
+    attributeSets.set(key, (attributes = Object.freeze({ [PolicyKey.POLICY]: policy, [PolicyKey.DECISION]: decision, [PolicyKey.STAGE]: stage })));
+  }
+  return attributes;
+}
+
 let instruments: { decisions: Counter; latency: Histogram } | undefined;
 let provider: MeterProvider | undefined;
 
@@ -26,8 +41,8 @@ export function countVerdict(verdict: Verdict, stage: "call" | "result"): void {
         latency: meter.createHistogram("envpod.policy.evaluation.duration", { description: "Time to evaluate a call's policies", unit: "ms" }),
       };
     }
-    for (const e of verdict.evaluated) instruments.decisions.add(1, { [PolicyKey.POLICY]: e.policy, [PolicyKey.DECISION]: e.decision, [PolicyKey.STAGE]: stage });
-    instruments.latency.record(verdict.ms, { [PolicyKey.STAGE]: stage });
+    for (const e of verdict.evaluated) instruments.decisions.add(1, attributesOf(e.policy, e.decision, stage));
+    instruments.latency.record(verdict.ms, stage === "call" ? CALL_STAGE : RESULT_STAGE);
   } catch {
     // metrics must never reach the call
   }

@@ -6,16 +6,18 @@ import type { Verdict } from "./verdict.js";
 
 const CALL_STAGE = Object.freeze({ [PolicyKey.STAGE]: "call" });
 const RESULT_STAGE = Object.freeze({ [PolicyKey.STAGE]: "result" });
-const attributeSets = new Map<string, Readonly<Record<string, string>>>();
+const attributeSets = new Map<string, Map<string, Readonly<Record<string, string>>>>();
 
 /** One frozen attribute set per policy, decision and stage: nothing allocated per call. */
 function attributesOf(policy: string, decision: string, stage: string): Readonly<Record<string, string>> {
-  const key = `${policy}\u0000${decision}\u0000${stage}`;
-  let attributes = attributeSets.get(key);
-  if (attributes === undefined) {
+  let byDecision = attributeSets.get(policy);
+  if (byDecision === undefined) {
     if (attributeSets.size > 10_000) attributeSets.clear();
-    attributeSets.set(key, (attributes = Object.freeze({ [PolicyKey.POLICY]: policy, [PolicyKey.DECISION]: decision, [PolicyKey.STAGE]: stage })));
+    attributeSets.set(policy, (byDecision = new Map()));
   }
+  const key = stage === "call" ? decision : `${decision}/${stage}`;
+  let attributes = byDecision.get(key);
+  if (attributes === undefined) byDecision.set(key, (attributes = Object.freeze({ [PolicyKey.POLICY]: policy, [PolicyKey.DECISION]: decision, [PolicyKey.STAGE]: stage })));
   return attributes;
 }
 

@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
   // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line,
   // and the OpenAI client its LLM snippet wraps (answered by a loopback fake of the API).
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1"], scratch);
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1", "@modelcontextprotocol/sdk@^1.32.2"], scratch);
   openaiApi = await startOpenAIHttpFake();
 }, 240_000);
 
@@ -115,11 +115,12 @@ it("serves the adapters as subpaths, and agent-coat alone loads no LLM SDK", () 
 const { coatAnthropic } = require("agent-coat/anthropic");
 const { coatAiTools } = require("agent-coat/ai");
 const { coatLangChain } = require("agent-coat/langchain");
-console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain].join(","));`,
+const { coatMcpClient } = require("agent-coat/mcp");
+console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain, typeof coatMcpClient].join(","));`,
   );
-  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function");
-  writeFileSync(join(scratch, "subpaths.mjs"), `import { coatOpenAI } from "agent-coat/openai"; import { coatAnthropic } from "agent-coat/anthropic"; import { coatAiTools } from "agent-coat/ai"; console.log([coatOpenAI, coatAnthropic, coatAiTools].map((f) => typeof f).join(","));`);
-  expect(run(process.execPath, ["subpaths.mjs"], scratch).trim()).toBe("function,function,function");
+  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function,function");
+  writeFileSync(join(scratch, "subpaths.mjs"), `import { coatOpenAI } from "agent-coat/openai"; import { coatAnthropic } from "agent-coat/anthropic"; import { coatAiTools } from "agent-coat/ai"; import { coatMcpServer } from "agent-coat/mcp"; console.log([coatOpenAI, coatAnthropic, coatAiTools, coatMcpServer].map((f) => typeof f).join(","));`);
+  expect(run(process.execPath, ["subpaths.mjs"], scratch).trim()).toBe("function,function,function,function");
   // openai is installed beside it here: requiring agent-coat must not load it.
   writeFileSync(join(scratch, "alone.cjs"), `require("agent-coat"); console.log(Object.keys(require.cache).filter((p) => /node_modules[\\/](openai|@anthropic-ai|ai|@langchain)[\\/]/.test(p)).length);`);
   expect(run(process.execPath, ["alone.cjs"], scratch).trim()).toBe("0");

@@ -3,7 +3,6 @@ import type { LogRecordExporter } from "@opentelemetry/sdk-logs";
 import type { SpanExporter } from "@opentelemetry/sdk-trace";
 import { resolveProtocol } from "./env.js";
 import type { OtlpProtocol } from "./env.js";
-import { otlpLogExporter, otlpSpanExporter } from "./exporters.js";
 import type { OtlpTarget } from "./exporters.js";
 import { FileLogExporter, FileSpanExporter } from "./file-sink.js";
 import type { CoatSetupOptions } from "./options.js";
@@ -51,8 +50,9 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
   }
   const file = options.file === false ? undefined : options.file || env.ENVPOD_COAT_FILE?.trim() || undefined;
   if (file !== undefined) {
-    if (want.spans) out.spans.push(new FileSpanExporter(file));
-    if (want.logs) out.logs.push(new FileLogExporter(file));
+    // What a batch processor's exporter could not deliver is counted and reported, never silent.
+    if (want.spans) out.spans.push(countDelivery(new FileSpanExporter(file), `file ${file}`, "spans"));
+    if (want.logs) out.logs.push(countDelivery(new FileLogExporter(file), `file ${file}`, "log records"));
     out.described.push(`file ${file}`);
   }
   const otlp = traces !== undefined || logs !== undefined || presets.some(([, targets]) => targets !== undefined);
@@ -61,8 +61,8 @@ export function resolveDestinations(options: CoatSetupOptions, env: Environment,
     out.logs.push(envelopes.exporter);
     out.described.push(envelopes.described);
   }
-  if (want.spans) out.spans.push(...(options.spanExporters ?? []));
-  if (want.logs) out.logs.push(...(options.logExporters ?? []));
+  if (want.spans) out.spans.push(...(options.spanExporters ?? []).map((e, i) => countDelivery(e, `span exporter ${i + 1} (${e.constructor?.name ?? "yours"})`, "spans")));
+  if (want.logs) out.logs.push(...(options.logExporters ?? []).map((e, i) => countDelivery(e, `log exporter ${i + 1} (${e.constructor?.name ?? "yours"})`, "log records")));
   return out;
 }
 
@@ -71,19 +71,14 @@ interface Durable extends DurableSetup {
   logBatch: BatchSettings;
 }
 
-/**
- * An OTLP destination: over HTTP on the durable path (sent, or spooled and re-sent); over gRPC
- * through OpenTelemetry's exporter, counting what it could not deliver.
- */
+/** An OTLP destination, over HTTP or gRPC, on the durable path: sent, or spooled and re-sent. */
 function addOtlpSpans(out: Destinations, durable: Durable, target: OtlpTarget, described: string): void {
-  if (target.protocol === "grpc") out.spans.push(countDelivery(otlpSpanExporter(target), described, "spans"));
-  else out.spanProcessors.push(durableSpans(target, described, durable, durable.spanBatch));
+  out.spanProcessors.push(durableSpans(target, described, durable, durable.spanBatch));
   out.described.push(described);
 }
 
 function addOtlpLogs(out: Destinations, durable: Durable, target: OtlpTarget, described: string): void {
-  if (target.protocol === "grpc") out.logs.push(countDelivery(otlpLogExporter(target), described, "log records"));
-  else out.logProcessors.push(durableLogs(target, described, durable, durable.logBatch));
+  out.logProcessors.push(durableLogs(target, described, durable, durable.logBatch));
   out.described.push(described);
 }
 

@@ -9,6 +9,7 @@ import { DurableDelivery } from "../delivery/durable-delivery.js";
 import type { DropCause } from "../delivery/delivery-stats.js";
 import { DeliveryStats, liveStats } from "../delivery/delivery-stats.js";
 import { otlpPayloadSender } from "../delivery/payload-sender.js";
+import { grpcPayloadSender } from "../delivery/grpc-payload-sender.js";
 import { logsProtobufSerializer } from "../export/logs-serializer.js";
 import { traceProtobufSerializer } from "../export/trace-serializer.js";
 import { Severity } from "../runtime/log-api.js";
@@ -23,7 +24,7 @@ export interface DurableSetup {
   deadlineMs: number | undefined;
 }
 
-/** An OTLP/HTTP span destination on the durable path: batches serialised once, sent, or spooled. */
+/** An OTLP span destination (HTTP or gRPC) on the durable path: batches serialised once, sent, or spooled. */
 export function durableSpans(target: OtlpTarget, described: string, setup: DurableSetup, batch: BatchSettings): SpanProcessor {
   const json = target.protocol === "http/json";
   const delivery = durableDelivery(target, "traces", described, setup, "spans");
@@ -39,7 +40,7 @@ export function durableLogs(target: OtlpTarget, described: string, setup: Durabl
 }
 
 function durableDelivery(target: OtlpTarget, signal: "traces" | "logs", described: string, setup: DurableSetup, what: string): DurableDelivery {
-  const sender = otlpPayloadSender(exporterConfig(target), signal, target.protocol === "http/json");
+  const sender = target.protocol === "grpc" ? grpcPayloadSender(exporterConfig(target) as Record<string, unknown>, signal) : otlpPayloadSender(exporterConfig(target), signal, target.protocol === "http/json");
   const spool = setup.spool === undefined ? undefined : { dir: spoolFolder(setup.spool, signal, target.url), limits: setup.spool.limits };
   const losses = new LossRecords(described);
   const options: DeliveryOptions = { onLoss: losses.onLoss };

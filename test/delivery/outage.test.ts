@@ -86,6 +86,28 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
   });
 }
 
+it("grpc: the collector refusing connections, then back on the same port: every record arrives over gRPC and both chains verify", async () => {
+  const first = await startOtlpReceiver();
+  const port = first.grpcPort;
+  await first.close();
+  const spool = mkdtempSync(join(tmpdir(), "coat-spool-"));
+  telemetry = register({ serviceName: "outage-grpc", endpoint: `http://127.0.0.1:${port}`, protocol: "grpc", headers: { "x-tenant": "t1" }, spool, stderr: false, env: { ...BATCH } });
+  await calls(20);
+  await telemetry.forceFlush();
+  expect(readdirSync(spool).sort().map((f) => f.split("-")[0])).toEqual(["logs", "traces"]);
+  receiver = await startOtlpReceiver({ grpcPort: port });
+  await calls(5);
+  await receiver.waitFor(() => receiver!.spans.filter((s) => s.name === "lookup").length >= 25 && receiver!.logs.length >= 50, 30_000, "25 tool spans and their 50 log records");
+  await telemetry.shutdown();
+  telemetry = undefined;
+  expect(new Set(receiver.spans.filter((s) => s.name === "lookup").map((s) => s.spanId)).size).toBe(25);
+  expect(receiver.logs.length).toBe(50);
+  expect(verifyWire(receiver).ok).toBe(true);
+  expect(new Set(receiver.requests.map((r) => r.transport))).toEqual(new Set(["grpc"]));
+  // The options' headers travel as gRPC metadata.
+  expect(receiver.requests.every((r) => r.headers["x-tenant"] === "t1")).toBe(true);
+}, 60_000);
+
 it("spool off: what the collector could not take is dropped, counted and reported", async () => {
   receiver = await startOtlpReceiver();
   receiver.failAll(400);

@@ -469,7 +469,7 @@ interface GrpcRequest {
 }
 
 /** `httpPort`: listen on this port (a receiver brought back where an earlier one was stopped). */
-export async function startOtlpReceiver(options: { httpPort?: number } = {}): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(options: { httpPort?: number; grpcPort?: number } = {}): Promise<OtlpReceiver> {
   const s = getSchema();
   const spans: ReceivedSpan[] = [];
   const logs: ReceivedLog[] = [];
@@ -651,7 +651,7 @@ export async function startOtlpReceiver(options: { httpPort?: number } = {}): Pr
   let grpcPort: number;
   try {
     grpcPort = await new Promise<number>((resolve, reject) => {
-      grpcServer.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) =>
+      grpcServer.bindAsync(`127.0.0.1:${options.grpcPort ?? 0}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(err) : resolve(port),
       );
     });

@@ -1,5 +1,5 @@
 /** Why records were given up on. */
-export type DropCause = "rejected" | "unavailable" | "spool_full" | "spool_age" | "spool_unwritable" | "spool_damaged" | "exit" | "serialize";
+export type DropCause = "rejected" | "unavailable" | "spool_full" | "spool_age" | "spool_unwritable" | "spool_damaged" | "exit" | "serialize" | "after_shutdown";
 
 /** The counts of one destination's delivery path; read by the metrics, the shutdown summary and tests. */
 export class DeliveryStats {

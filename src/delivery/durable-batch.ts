@@ -49,7 +49,7 @@ class DurableBatch<T> {
   private readonly exitWork: readonly [ExitWork, ExitWork];
 
   add(item: T): void {
-    if (this.stopped) return;
+    if (this.stopped) return this.delivery.late(1);
     this.buffer.push(item);
     if (this.buffer.length >= this.batchSize) this.hand();
     else if (this.timer === undefined) {

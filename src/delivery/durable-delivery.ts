@@ -148,6 +148,12 @@ export class DurableDelivery {
     liveStats.delete(this.stats);
   }
 
+  /** Records made after shutdown() stopped this destination: never sent, so counted and reported. */
+  late(records: number): void {
+    this.stats.created += records;
+    this.lose(records, "after_shutdown", `${records} ${this.what} for ${this.stats.destination} were made after shutdown() and are not sent`);
+  }
+
   /** At process exit: what is still in memory or in flight is written to the spool synchronously. */
   spillSync(): void {
     if (this.stopped && this.memory.length === 0 && this.inFlight.size === 0) return;

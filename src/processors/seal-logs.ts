@@ -4,6 +4,7 @@ import type { Resource } from "@opentelemetry/resources";
 import type { LogRecordProcessor, ReadWriteLogRecord } from "@opentelemetry/sdk-logs";
 import { onProcessExit } from "../runtime/exit-hooks.js";
 import { reportOnce } from "../runtime/report.js";
+import { madeAfterClose } from "./after-close.js";
 import { canonicalLogRecordBytes } from "../seal/canonical-sdk.js";
 import { CheckpointLogRecord } from "../seal/checkpoint-records.js";
 import type { SealOptions } from "../seal/options.js";
@@ -49,7 +50,7 @@ export class SealLogRecordProcessor implements LogRecordProcessor {
 
   onEmit(record: ReadWriteLogRecord, context?: Context): void {
     // After the final checkpoint nothing more belongs to the chain, nor reaches the exporters unsealed.
-    if (this.sealer.isClosed) return;
+    if (this.sealer.isClosed) return madeAfterClose("log records");
     try {
       if (this.sealer.seal(record.attributes as Record<string, unknown>, canonicalLogRecordBytes, record)) this.resource = record.resource;
     } catch (error) {

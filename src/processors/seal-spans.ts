@@ -4,6 +4,7 @@ import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace
 import { settleAll } from "./in-order.js";
 import { onProcessExit } from "../runtime/exit-hooks.js";
 import { reportOnce } from "../runtime/report.js";
+import { madeAfterClose } from "./after-close.js";
 import { canonicalSpanBytes } from "../seal/canonical-sdk.js";
 import { SpanCopy } from "./writable-span.js";
 import type { SealOptions } from "../seal/options.js";
@@ -109,7 +110,7 @@ export class SealSpanProcessor implements SpanProcessor {
   }
 
   onEnd(span: ReadableSpan): void {
-    if (this.sealer.isClosed) return;
+    if (this.sealer.isClosed) return madeAfterClose("spans");
     const sealed = this.sealing;
     if (sealed === undefined || sealed.span !== span) {
       this.forwardEnd(span); // unsampled, or not sealed: nothing to hold back for

@@ -119,3 +119,17 @@ it("spool off: what the collector could not take is dropped, counted and reporte
   expect(text).toMatch(/5 spans for otlp http\/protobuf traces → .* were dropped: the endpoint refused them/);
   expect(text).toMatch(/nospool|5 spans: 0 exported, 0 spooled, 0 re-sent from the spool, 5 dropped \(5 rejected\)/);
 });
+
+it("records made after shutdown() are not lost silently: reported (sealed: by the seal, unsealed: counted by the delivery)", async () => {
+  receiver = await startOtlpReceiver();
+  const unsealed = register({ serviceName: "late-unsealed", endpoint: receiver.httpUrl, spool: false, seal: false, stderr: false, env: { ...BATCH } });
+  const early = unsealed.tracerProvider.getTracer("late").startSpan("before");
+  await unsealed.shutdown();
+  early.end();
+  expect(warnings.join("")).toMatch(/1 spans for otlp http\/protobuf traces → .* were made after shutdown\(\) and are not sent/);
+  const local = register({ serviceName: "late", endpoint: receiver.httpUrl, spool: false, stderr: false, env: { ...BATCH } });
+  const span = local.tracerProvider.getTracer("late").startSpan("before");
+  await local.shutdown();
+  span.end(); // ends after the provider shut down
+  expect(warnings.join("")).toMatch(/spans made after shutdown\(\) closed the seal chain are not recorded/);
+});

@@ -5,26 +5,13 @@
 // Reports µs per call (wall, final flush included) and `ratios.gated_vs_ungated` (defaults).
 // Run: npm run build && node bench/gates.mjs [--quick] [--json]
 import { diag, DiagLogLevel } from "@opentelemetry/api";
-import { ExportResultCode } from "@opentelemetry/core";
+import { CountingExporter } from "./counting-exporter.mjs";
 import { Op, allow, coat, policy, loopDetection, rateLimit, register, secretsInArguments, tokenBudget, toolAccess, withRun } from "agent-coat";
 import { pathToFileURL } from "node:url";
 import { args, searchFlights } from "./workload.mjs";
 
 const SLICE = 100;
 
-class CountingExporter {
-  records = 0;
-  export(items, done) {
-    this.records += items.length;
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown() {
-    return Promise.resolve();
-  }
-  forceFlush() {
-    return Promise.resolve();
-  }
-}
 
 const policySet = process.env.GATES_POLICIES;
 export const TYPICAL_POLICIES = () => policySet === "trivial" ? [policy("trivial", () => allow())] : [

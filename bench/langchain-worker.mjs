@@ -9,26 +9,13 @@ import { RunnableLambda } from "@langchain/core/runnables";
 import { tool } from "@langchain/core/tools";
 import { context, diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode } from "@opentelemetry/core";
+import { CountingExporter } from "./counting-exporter.mjs";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { fakeOpenAI } from "../examples/fake-openai.mjs";
 
 const side = process.argv[2];
 const SLICE = 50;
 
-class CountingExporter {
-  records = 0;
-  export(items, done) {
-    this.records += items.length;
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown() {
-    return Promise.resolve();
-  }
-  forceFlush() {
-    return Promise.resolve();
-  }
-}
 
 diag.setLogger({ error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, verbose: () => {} }, DiagLogLevel.ERROR);
 context.setGlobalContextManager(new AsyncLocalStorageContextManager());

@@ -5,26 +5,13 @@
 import OpenAI from "openai";
 import { context, diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { ExportResultCode } from "@opentelemetry/core";
+import { CountingExporter } from "./counting-exporter.mjs";
 import { BasicTracerProvider, BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { fakeOpenAI } from "../examples/fake-openai.mjs";
 
 const side = process.argv[2];
 const SLICE = 100;
 
-class CountingExporter {
-  records = 0;
-  export(items, done) {
-    this.records += items.length;
-    done({ code: ExportResultCode.SUCCESS });
-  }
-  shutdown() {
-    return Promise.resolve();
-  }
-  forceFlush() {
-    return Promise.resolve();
-  }
-}
 
 /** A 4-message conversation of about 2 KB, as an agent sends it. */
 const filler = (n, word) => Array.from({ length: n }, (_, i) => `${word}${i}`).join(" ");

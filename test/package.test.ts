@@ -28,7 +28,7 @@ beforeAll(async () => {
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
   // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line,
   // and the OpenAI client its LLM snippet wraps (answered by a loopback fake of the API).
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1", "@modelcontextprotocol/sdk@^1.32.2"], scratch);
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1", "@modelcontextprotocol/sdk@^1.32.2", "@openai/agents@0.20.0"], scratch);
   openaiApi = await startOpenAIHttpFake();
 }, 240_000);
 
@@ -116,9 +116,10 @@ const { coatAnthropic } = require("agent-coat/anthropic");
 const { coatAiTools } = require("agent-coat/ai");
 const { coatLangChain } = require("agent-coat/langchain");
 const { coatMcpClient } = require("agent-coat/mcp");
-console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain, typeof coatMcpClient].join(","));`,
+const { CoatAgentsProcessor } = require("agent-coat/openai-agents");
+console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain, typeof coatMcpClient, typeof CoatAgentsProcessor].join(","));`,
   );
-  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function,function");
+  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function,function,function");
   writeFileSync(join(scratch, "subpaths.mjs"), `import { coatOpenAI } from "agent-coat/openai"; import { coatAnthropic } from "agent-coat/anthropic"; import { coatAiTools } from "agent-coat/ai"; import { coatMcpServer } from "agent-coat/mcp"; console.log([coatOpenAI, coatAnthropic, coatAiTools, coatMcpServer].map((f) => typeof f).join(","));`);
   expect(run(process.execPath, ["subpaths.mjs"], scratch).trim()).toBe("function,function,function,function");
   // openai is installed beside it here: requiring agent-coat must not load it.
@@ -153,8 +154,8 @@ it("runs every js snippet of the README against the installed package", async ()
     expect(failure, `snippet ${i} failed`).toBeUndefined();
   }
   // The LLM snippet's two calls reached the API and came back as chat records.
-  // The OpenAI snippet's two calls, then the LangChain snippet's one.
-  expect(openaiApi.requests.map((r) => r.body.stream ?? false)).toEqual([false, true, false]);
+  // The OpenAI snippet's two calls, then the LangChain snippet's one, then the OpenAI Agents snippet's one.
+  expect(openaiApi.requests.map((r) => r.body.stream ?? false)).toEqual([false, true, false, false]);
   const recorded = readFileSync(join(scratch, "coat-llm.jsonl"), "utf8");
   const spans = recorded.trim().split("\n").flatMap((l) => (JSON.parse(l).resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
   const llm = spans.filter((s: any) => s.attributes.some((a: any) => a.key === "llm.output_messages.0.message.role"));

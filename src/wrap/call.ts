@@ -74,6 +74,22 @@ export class CoatCall implements ActiveCall, Scope {
     if (emit !== undefined) guard("emitting a log record", emit);
   }
 
+  /**
+   * For adapters that learn a call's input only after it started (the OpenAI Agents SDK fills a
+   * span's data as it goes): the input, captured as the mode allows, on the span.
+   */
+  lateInput(args: ArrayLike<unknown>): void {
+    guard("recording an input", () => {
+      const coating = this.coating;
+      if (this.settled || coating.mode === "none") return;
+      const input = captureHook(coating, "captureInput", args);
+      const attributes: Attributes = {};
+      if (coating.dialects.openinference) contentAttributes("input", input.text, input.isJson, attributes);
+      if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(this.span, "input", input.text, coating.policy.scrubber);
+      this.span.setAttributes(attributes);
+    });
+  }
+
   /** Governance: attributes on the call's span and on its own log records from now on, and some on the span only. */
   addPolicyAttributes(attributes: Attributes, spanOnly?: Attributes): void {
     guard("recording a policy decision", () => {

@@ -1,0 +1,148 @@
+import type { Context } from "@opentelemetry/api";
+import { context } from "@opentelemetry/api";
+import { Op } from "../../dialects/ops.js";
+import { reportOnce } from "../../runtime/report.js";
+import type { CoatCall } from "../../wrap/call.js";
+import { Coating } from "../../wrap/coating.js";
+import type { CoatOptions } from "../../wrap/options.js";
+import { startCall } from "../../wrap/start-call.js";
+
+/** The parts of the Agents SDK's traces and spans this processor reads (`@openai/agents-core`'s Trace and Span). */
+interface AgentsTrace {
+  readonly traceId: string;
+  readonly name: string;
+}
+interface AgentsSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentId: string | null;
+  readonly spanData: { type: string; [key: string]: unknown };
+  readonly error: { message: string; data?: Record<string, unknown> } | null;
+}
+
+/**
+ * A tracing processor for the OpenAI Agents SDK (`@openai/agents`): give it to
+ * `addTraceProcessor()` (beside the SDK's own exporter) or `setTraceProcessors([...])` (instead of
+ * it). Each trace becomes a RUN call, and its spans calls under it in the same tree:
+ * agent → AGENT, generation / response → LLM (model and token counts), function → TOOL (input
+ * and output; the SDK fills a span's input as it goes, so inputs are on the span, not the request
+ * record), handoff, task, turn, guardrail, custom and MCP listings → STEP. A span's error fails
+ * its call. The records follow the capture mode like `coat()` calls. Observe-only: it cannot stop
+ * a tool (wrap the tool's function with `coat()` for policies).
+ */
+export class CoatAgentsProcessor {
+  private readonly calls = new Map<string, CoatCall>();
+  private readonly coatings = new Map<string, Coating>();
+
+  constructor(private readonly options: CoatOptions = {}) {}
+
+  async onTraceStart(trace: AgentsTrace): Promise<void> {
+    this.open(`trace:${trace.traceId}`, Op.RUN, trace.name || "agent workflow", [], context.active());
+  }
+
+  async onTraceEnd(trace: AgentsTrace): Promise<void> {
+    this.close(`trace:${trace.traceId}`, (call) => call.end(undefined));
+  }
+
+  async onSpanStart(span: AgentsSpan): Promise<void> {
+    const parent = this.calls.get(span.parentId ?? "") ?? this.calls.get(`trace:${span.traceId}`);
+    const { op, name } = describeSpan(span.spanData);
+    this.open(span.spanId, op, name, [], parent?.ctx ?? context.active());
+  }
+
+  async onSpanEnd(span: AgentsSpan): Promise<void> {
+    this.close(span.spanId, (call) => {
+      const data = span.spanData;
+      // The SDK fills a span's input as it goes: it is known here.
+      if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsed(data.input)]);
+      if (data.type === "generation") {
+        const usage = generationUsage(data);
+        call.llm({ ...(typeof data.model === "string" && { model: data.model }), provider: "openai", ...(usage !== undefined && { usage }) });
+      }
+      if (span.error !== null) {
+        const error = new Error(span.error.message);
+        error.name = "AgentsSpanError";
+        call.fail(error);
+      } else call.end(outputOf(data));
+    });
+  }
+
+  async shutdown(): Promise<void> {
+    for (const key of [...this.calls.keys()]) this.close(key, (call) => call.end(undefined));
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  private open(key: string, op: string, name: string, args: unknown[], parent: Context): void {
+    try {
+      const coatingKey = `${op}\u0000${name}`;
+      let coating = this.coatings.get(coatingKey);
+      if (coating === undefined) {
+        if (this.coatings.size > 1000) this.coatings.clear();
+        this.coatings.set(coatingKey, (coating = new Coating(op, name, { ...this.options, name })));
+      }
+      const call = context.with(parent, () => startCall(coating, args));
+      if (call !== undefined) this.calls.set(key, call);
+    } catch (error) {
+      reportOnce("recording an OpenAI Agents span", error);
+    }
+  }
+
+  private close(key: string, settle: (call: CoatCall) => void): void {
+    const call = this.calls.get(key);
+    if (call === undefined) return;
+    this.calls.delete(key);
+    try {
+      settle(call);
+    } catch (error) {
+      reportOnce("recording an OpenAI Agents span", error);
+    }
+  }
+}
+
+function describeSpan(data: AgentsSpan["spanData"]): { op: string; name: string } {
+  const name = typeof data.name === "string" && data.name !== "" ? data.name : undefined;
+  switch (data.type) {
+    case "agent":
+      return { op: Op.AGENT, name: name ?? "agent" };
+    case "function":
+      return { op: Op.TOOL, name: name ?? "function" };
+    case "generation":
+      return { op: Op.LLM, name: typeof data.model === "string" ? data.model : "generation" };
+    case "response":
+      return { op: Op.LLM, name: "response" };
+    case "handoff":
+      return { op: Op.STEP, name: `handoff ${String(data.from_agent ?? "?")} → ${String(data.to_agent ?? "?")}` };
+    case "turn":
+      return { op: Op.STEP, name: `turn ${String(data.turn ?? "")}`.trim() };
+    default:
+      return { op: Op.STEP, name: name ?? data.type };
+  }
+}
+
+/** The span's usage (set when a call failed), else the raw response's (`output[0].usage`, Chat Completions' names). */
+function generationUsage(data: AgentsSpan["spanData"]): { input?: number; output?: number } | undefined {
+  const own = data.usage as { input_tokens?: number; output_tokens?: number } | undefined;
+  if (own !== undefined) return { input: own.input_tokens, output: own.output_tokens };
+  const response = Array.isArray(data.output) ? (data.output[0] as { usage?: { prompt_tokens?: number; completion_tokens?: number; input_tokens?: number; output_tokens?: number } } | undefined) : undefined;
+  const usage = response?.usage;
+  if (usage === undefined) return undefined;
+  return { input: usage.prompt_tokens ?? usage.input_tokens, output: usage.completion_tokens ?? usage.output_tokens };
+}
+
+function outputOf(data: AgentsSpan["spanData"]): unknown {
+  if (data.type === "function") return parsed(data.output);
+  if (data.type === "generation") return data.output;
+  if (data.type === "guardrail") return { triggered: data.triggered };
+  if (data.type === "custom") return data.data;
+  return undefined;
+}
+
+function parsed(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}

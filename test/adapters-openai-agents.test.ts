@@ -1,0 +1,62 @@
+// The OpenAI Agents SDK: the real @openai/agents 0.20 (Chat Completions model) against the
+// loopback OpenAI fake, its traces turned into agent-coat records by CoatAgentsProcessor; what
+// crossed the OTLP wire.
+import { Agent, run, setDefaultOpenAIClient, setOpenAIAPI, setTraceProcessors, setTracingDisabled, tool } from "@openai/agents";
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { CoatAgentsProcessor } from "../src/adapters/openai-agents/index.js";
+import { harnessPerFile, spanNamed } from "./support/harness.js";
+import { verifyWire } from "./delivery/support.js";
+import { startOpenAIHttpFake } from "./fakes/openai-http.js";
+import type { OpenAIHttpFake } from "./fakes/openai-http.js";
+
+const h = harnessPerFile({ capture: "redacted" });
+let oa: OpenAIHttpFake;
+beforeAll(async () => {
+  oa = await startOpenAIHttpFake();
+  setDefaultOpenAIClient(new OpenAI({ apiKey: "sk-test", baseURL: oa.baseURL }) as never);
+  setOpenAIAPI("chat_completions");
+  setTraceProcessors([new CoatAgentsProcessor()]);
+  setTracingDisabled(false);
+});
+afterAll(() => oa.close());
+
+describe("agent-coat/openai-agents", () => {
+  it("a run with two tool calls: one trace, RUN → AGENT → LLM and TOOL calls, tool inputs and outputs, tokens; no secret; sealed", async () => {
+    const weather = tool({ name: "weather", description: "Current weather", parameters: z.object({ city: z.string(), apiKey: z.string() }), execute: async ({ city }) => `21C in ${city}` });
+    const agent = new Agent({ name: "concierge", instructions: "Be brief.", tools: [weather], model: "gpt-4o-mini" });
+    oa.reply(
+      { toolCalls: [{ name: "weather", arguments: { city: "Porto", apiKey: "sk-live-abcdefghijklmnopqrstuvwx" } }], promptTokens: 11, completionTokens: 5 },
+      { toolCalls: [{ name: "weather", arguments: { city: "Lisbon", apiKey: "sk-live-abcdefghijklmnopqrstuvwx" } }], promptTokens: 20, completionTokens: 5 },
+      { content: "Porto 21C, Lisbon 21C.", promptTokens: 30, completionTokens: 7 },
+    );
+    const result = await run(agent, "Weather in Porto and Lisbon?");
+    expect(result.finalOutput).toBe("Porto 21C, Lisbon 21C.");
+    const spans = await h.spans(7);
+    const traceIds = new Set(spans.map((s) => s.traceId));
+    expect(traceIds.size).toBe(1);
+    const root = spans.find((s) => s.parentSpanId === "")!;
+    expect(root.attributes["envpod.op"]).toBe("run");
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const ancestors = (id: string): string[] => (id === "" ? [] : [id, ...ancestors(byId.get(id)?.parentSpanId ?? "")]);
+    const concierge = spanNamed(spans, "concierge");
+    expect(concierge.attributes[SC.OPENINFERENCE_SPAN_KIND]).toBe("AGENT");
+    expect(ancestors(concierge.parentSpanId)).toContain(root.spanId);
+    const tools = spans.filter((s) => s.name === "weather");
+    expect(tools.map((t) => t.attributes[SC.OPENINFERENCE_SPAN_KIND])).toEqual(["TOOL", "TOOL"]);
+    for (const t of tools) expect(ancestors(t.parentSpanId)).toContain(concierge.spanId);
+    const inputs = tools.map((t) => JSON.parse(t.attributes[SC.INPUT_VALUE] as string) as { city: string; apiKey: string });
+    expect(inputs.map((i) => i.city).sort()).toEqual(["Lisbon", "Porto"]);
+    expect(tools.map((t) => t.attributes[SC.OUTPUT_VALUE]).sort()).toEqual(["21C in Lisbon", "21C in Porto"]);
+    const llm = spans.filter((s) => s.attributes[SC.OPENINFERENCE_SPAN_KIND] === "LLM");
+    expect(llm).toHaveLength(3);
+    expect(llm.map((s) => s.attributes[SC.LLM_TOKEN_COUNT_PROMPT]).sort()).toEqual([11, 20, 30]);
+    // Capture redacted: the key in the tool arguments never reaches the wire.
+    expect(JSON.stringify([...spans, ...h.receiver.logs], (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("sk-live-abcdefghijklmnopqrstuvwx");
+    await h.flush();
+    const report = verifyWire(h.receiver);
+    expect(report.chains.flatMap((c) => c.problems.map((p) => p.kind)).filter((k) => k !== "truncated")).toEqual([]);
+  });
+});

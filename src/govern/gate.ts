@@ -6,6 +6,7 @@ import type { CoatCall } from "../wrap/call.js";
 import type { Coating } from "../wrap/coating.js";
 import { observeResult } from "../wrap/results.js";
 import { askApproval } from "./ask-approval.js";
+import type { Approver } from "./approver.js";
 import type { ApprovalFacts } from "./decision-record.js";
 import { recordVerdict } from "./decision-record.js";
 import type { QueuedCall } from "./decision.js";
@@ -67,7 +68,7 @@ export function runGatedSync(coating: Coating, gates: Gates, fn: AnyFunction, se
 }
 
 /** A gated call of an async function: every policy applies, pause and queue included. */
-export async function runGatedAsync(coating: Coating, gates: Gates, fn: AnyFunction, self: unknown, args: IArguments, approver: import("./approver.js").Approver | undefined): Promise<unknown> {
+export async function runGatedAsync(coating: Coating, gates: Gates, fn: AnyFunction, self: unknown, args: IArguments, approver: Approver | undefined): Promise<unknown> {
   const call = startCall(coating, args, true);
   const ctx = contextOf(coating, call, Array.from(args));
   const verdict = await evaluateAsync(gates.call, ctx, governance.debug);
@@ -158,14 +159,14 @@ function isStream(value: unknown): boolean {
  * with is returned (the call failed with it). Decisions that would change or defer the call
  * (redact, modify, queue) cannot be carried out from there, so they stop it too, saying why.
  */
-export async function gateStartedCall(call: CoatCall, own: readonly Policy[], args: unknown[], approver: import("./approver.js").Approver | undefined): Promise<PolicyViolationError | undefined> {
+export async function gateStartedCall(call: CoatCall, own: readonly Policy[], args: unknown[], approver: Approver | undefined): Promise<PolicyViolationError | undefined> {
   const gates = gatesOf(call.coating, own, true);
   if (gates === undefined || gates.call.length === 0) return undefined;
   const ctx = contextOf(call.coating, call, args);
   let verdict = await evaluateAsync(gates.call, ctx, governance.debug);
   const kind = verdict.decision.kind;
   if (kind === "redact" || kind === "modify" || kind === "queue") {
-    verdict = { ...verdict, decision: blockInstead(`${kind} cannot be carried out from a framework callback (the run's input is not ours to change); wrap the tool's function with coat() instead`) };
+    verdict = { ...verdict, decision: block(`${kind} cannot be carried out from a framework callback (the run's input is not ours to change); wrap the tool's function with coat() instead`) };
   }
   const approval = verdict.decision.kind === "pause" ? await askApproval(approver ?? governance.approver, verdict, ctx) : undefined;
   settleDecision(call, verdict, "call", approval);
@@ -173,8 +174,4 @@ export async function gateStartedCall(call: CoatCall, own: readonly Policy[], ar
   if (approval !== undefined && !approval.approved) return stop(call, ctx, verdict, approval.note !== undefined ? `approval denied: ${approval.note}` : `approval denied${approval.by !== undefined ? ` by ${approval.by}` : ""}`);
   governance.ledger.count(ctx.runId, ctx.name);
   return undefined;
-}
-
-function blockInstead(reason: string): import("./decision.js").Decision {
-  return block(reason);
 }

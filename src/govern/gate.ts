@@ -4,7 +4,7 @@ import { warnOnce } from "../runtime/report.js";
 import { startCall } from "../wrap/start-call.js";
 import type { CoatCall } from "../wrap/call.js";
 import type { Coating } from "../wrap/coating.js";
-import { observeResult } from "../wrap/results.js";
+import { isStreamed, observeResult } from "../wrap/results.js";
 import { askApproval } from "./ask-approval.js";
 import type { Approver } from "./approver.js";
 import type { ApprovalFacts } from "./decision-record.js";
@@ -59,7 +59,7 @@ export function runGatedSync(coating: Coating, gates: Gates, fn: AnyFunction, se
   if (verdict.decision.kind === "block") throw stop(call, ctx, verdict);
   governance.ledger.count(ctx.runId, ctx.name);
   const result = runCall(call, fn, self, verdict.args);
-  if (gates.result.length > 0 && !isStream(result)) {
+  if (gates.result.length > 0 && !isStreamed(result)) {
     const after = evaluateSync(gates.result, { ...ctx, args: verdict.args, result }, governance.debug);
     settleDecision(call, after, "result");
     if (after.decision.kind === "block") throw stop(call, ctx, after);
@@ -77,13 +77,11 @@ export async function runGatedAsync(coating: Coating, gates: Gates, fn: AnyFunct
   if (kind === "pause") approval = await askApproval(approver ?? governance.approver, verdict, ctx);
   settleDecision(call, verdict, "call", approval);
   if (kind === "block") throw stop(call, ctx, verdict);
-  if (approval !== undefined && !approval.approved) {
-    throw stop(call, ctx, verdict, approval.note !== undefined ? `approval denied: ${approval.note}` : `approval denied${approval.by !== undefined ? ` by ${approval.by}` : ""}`);
-  }
+  if (approval !== undefined && !approval.approved) throw stop(call, ctx, verdict, deniedReason(approval));
   if (kind === "queue") return enqueue(call, ctx, verdict, fn, self);
   governance.ledger.count(ctx.runId, ctx.name);
   const result = runCall(call, fn, self, verdict.args);
-  if (gates.result.length === 0 || isStream(result)) return call === undefined ? result : observeResult(call, result);
+  if (gates.result.length === 0 || isStreamed(result)) return call === undefined ? result : observeResult(call, result);
   const checked = Promise.resolve(result).then(async (value: unknown) => {
     const after = await evaluateAsync(gates.result, { ...ctx, args: verdict.args, result: value }, governance.debug);
     settleDecision(call, after, "result");
@@ -148,9 +146,10 @@ async function enqueue(call: CoatCall | undefined, ctx: PolicyContext, verdict: 
   }
 }
 
-function isStream(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  return Symbol.asyncIterator in value || Symbol.iterator in value && typeof (value as { next?: unknown }).next === "function" || (typeof ReadableStream === "function" && value instanceof ReadableStream);
+/** Why a paused call did not run. */
+function deniedReason(approval: ApprovalFacts): string {
+  if (approval.note !== undefined) return `approval denied: ${approval.note}`;
+  return `approval denied${approval.by !== undefined ? ` by ${approval.by}` : ""}`;
 }
 
 /**
@@ -171,7 +170,7 @@ export async function gateStartedCall(call: CoatCall, own: readonly Policy[], ar
   const approval = verdict.decision.kind === "pause" ? await askApproval(approver ?? governance.approver, verdict, ctx) : undefined;
   settleDecision(call, verdict, "call", approval);
   if (verdict.decision.kind === "block") return stop(call, ctx, verdict);
-  if (approval !== undefined && !approval.approved) return stop(call, ctx, verdict, approval.note !== undefined ? `approval denied: ${approval.note}` : `approval denied${approval.by !== undefined ? ` by ${approval.by}` : ""}`);
+  if (approval !== undefined && !approval.approved) return stop(call, ctx, verdict, deniedReason(approval));
   governance.ledger.count(ctx.runId, ctx.name);
   return undefined;
 }

@@ -39,6 +39,12 @@ export function observeResult<T>(call: CoatCall, result: T): T {
   return result;
 }
 
+/** A result that streams (a generator, an async iterable, a ReadableStream): observed as it is read, not settled at once. */
+export function isStreamed(result: unknown): boolean {
+  if (result === null || typeof result !== "object" || types.isProxy(result)) return false;
+  return types.isGeneratorObject(result) || Symbol.asyncIterator in result || (typeof ReadableStream === "function" && result instanceof ReadableStream);
+}
+
 function observePromise(call: CoatCall, promise: Promise<unknown>): void {
   // The handlers never throw, so the derived promise never rejects (no unhandled rejection of ours).
   Promise.prototype.then.call(

@@ -4,7 +4,7 @@ import { Op, PolicyViolationError, callLimit, coat, costBudget, current, destruc
 import type { Policy } from "../../src/index.js";
 import { harnessPerFile } from "../support/harness.js";
 
-harnessPerFile({ capture: "redacted" });
+harnessPerFile({ capture: "redacted", redact: { keys: ["iban"] } });
 
 /** What each call did: its result, or the kind and reason of the decision that stopped it. */
 function outcomes(policies: Policy[], calls: (tool: (...args: unknown[]) => unknown) => unknown[], name = "tool"): unknown[] {
@@ -87,6 +87,11 @@ describe("secretsInArguments", () => {
   it("or runs it with the secrets redacted", () => {
     const [result] = outcomes([secretsInArguments({ decision: "redact" })], (t) => [t(call)]);
     expect(result).toBe(`ran ${JSON.stringify([{ user: "ada", apiKey: "[REDACTED]", card: "[REDACTED]" }])}`);
+  });
+
+  it("uses register()'s redact rules too, and its own beside them", () => {
+    expect(outcomes([secretsInArguments()], (t) => [t({ iban: "PT50000201231234567890154" })])).toEqual(["block: secrets in the arguments of tool at 0.iban"]);
+    expect(outcomes([secretsInArguments({ rules: { keys: ["badge"] } })], (t) => [t({ badge: "B-7", iban: "PT50" })])).toEqual(["block: secrets in the arguments of tool at 0.badge, 0.iban"]);
   });
 
   it("lets clean arguments through", () => {

@@ -1,6 +1,9 @@
 import { Op } from "../../dialects/ops.js";
 import type { RedactionRules } from "../../capture/secrets.js";
+import type { Scrubber } from "../../capture/secrets.js";
 import { createScrubber } from "../../capture/secrets.js";
+import { context } from "@opentelemetry/api";
+import { runtimeOf } from "../../runtime/state.js";
 import { alert, allow, block, redact } from "../decision.js";
 import type { Policy, PolicyOptions } from "../policy.js";
 import { policy } from "../policy.js";
@@ -9,7 +12,7 @@ import { argsJson } from "../args-json.js";
 export interface SecretsOptions extends Pick<PolicyOptions, "priority" | "ops" | "match"> {
   /** What a secret in the arguments leads to (default block). */
   decision?: "block" | "redact" | "alert";
-  /** More keys and patterns, as register()'s `redact` option takes them. */
+  /** More keys and patterns beside register()'s `redact` rules, in the same form. */
   rules?: RedactionRules;
 }
 
@@ -23,10 +26,20 @@ const MAX_VALUES = 1000;
 export function secretsInArguments(options: SecretsOptions = {}, name = "secrets-in-arguments"): Policy {
   const decision = options.decision ?? "block";
   if (decision !== "block" && decision !== "redact" && decision !== "alert") throw new TypeError(`agent-coat: secretsInArguments() decision must be "block", "redact" or "alert", got ${JSON.stringify(decision)}`);
-  const scrubber = createScrubber(options.rules);
+  const scrubbers = new WeakMap<object, Scrubber>();
+  const noRules = {};
+  // The process's rules (register({ redact })) with this policy's own; rebuilt only when they change.
+  const scrubberNow = (): Scrubber => {
+    const process = runtimeOf(context.active()).settings.redaction;
+    const key = process ?? noRules;
+    let scrubber = scrubbers.get(key);
+    if (scrubber === undefined) scrubbers.set(key, (scrubber = createScrubber(merged(process, options.rules))));
+    return scrubber;
+  };
   return policy(name, { priority: options.priority ?? 80, ops: options.ops ?? [Op.TOOL], ...(options.match !== undefined && { match: options.match }) }, (ctx) => {
     // One pass of the rules over the arguments' JSON (as the redacted capture mode scrubs it);
     // only when it finds something are the values walked to say where.
+    const scrubber = scrubberNow();
     const json = argsJson(ctx.args);
     if (json !== null && scrubber.scrub(json) === json) return allow();
     const paths: string[] = [];
@@ -45,4 +58,11 @@ export function secretsInArguments(options: SecretsOptions = {}, name = "secrets
     const where = `secrets in the arguments of ${ctx.name} at ${paths.join(", ")}`;
     return decision === "block" ? block(where) : decision === "redact" ? redact(paths, where) : alert(where);
   });
+}
+
+function merged(process: RedactionRules | undefined, own: RedactionRules | undefined): RedactionRules {
+  if (process === undefined) return own ?? {};
+  if (own === undefined) return process;
+  const custom = own.custom ?? process.custom;
+  return { keys: [...(process.keys ?? []), ...(own.keys ?? [])], patterns: [...(process.patterns ?? []), ...(own.patterns ?? [])], ...(custom !== undefined && { custom }) };
 }

@@ -2,9 +2,9 @@ import type { Context } from "@opentelemetry/api";
 import { context } from "@opentelemetry/api";
 import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { CoatCall } from "../../wrap/call.js";
-import { Coating, LLM_SHAPE } from "../../wrap/coating.js";
+import { LLM_SHAPE } from "../../wrap/coating.js";
 import type { AdapterOptions } from "../../wrap/coating.js";
-import { startCall } from "../../wrap/start-call.js";
+import { OpenCalls } from "../open-calls.js";
 import { gateStartedCall } from "../../govern/gate.js";
 import { checkPolicies, governance } from "../../govern/governance.js";
 import type { Policy } from "../../govern/policy.js";
@@ -105,48 +105,25 @@ function guarded(fn: () => void): void {
 export class CoatCallbackHandler extends BaseCallbackHandler {
   name = "agent-coat";
   override awaitHandlers = true;
-  private readonly runs = new Map<string, CoatCall>();
-  private readonly coatings = new Map<string, Coating>();
+  private readonly runs: OpenCalls;
 
   private readonly policies: readonly Policy[];
 
   constructor(private readonly coatOptions: CoatOptions = {}) {
     super();
+    this.runs = new OpenCalls(coatOptions, "recording a LangChain run");
     this.policies = checkPolicies(coatOptions.policies, "CoatCallbackHandler option policies");
     // LangChain rethrows a handler's error only when raiseError is true: only policies throw here.
     Object.defineProperty(this, "raiseError", { get: () => this.policies.length > 0 || governance.policies.length > 0, configurable: true });
   }
 
-  private coating(op: string, name: string, extra: AdapterOptions = {}): Coating {
-    const key = `${op}\u0000${name}`;
-    let found = this.coatings.get(key);
-    if (found === undefined) this.coatings.set(key, (found = new Coating(op, name, { ...this.coatOptions, ...extra, name })));
-    return found;
-  }
-
   private open(op: string, name: string, args: unknown[], runId: string, parentRunId: string | undefined, extra?: AdapterOptions): CoatCall | undefined {
-    const known = this.runs.get(runId);
-    if (known !== undefined) return known; // a handler LangChain reached twice for one run records it once
-    try {
-      const parent: Context = (parentRunId === undefined ? undefined : this.runs.get(parentRunId)?.ctx) ?? context.active();
-      const call = context.with(parent, () => startCall(this.coating(op, name, extra), args));
-      if (call !== undefined) this.runs.set(runId, call);
-      return call;
-    } catch (error) {
-      reportOnce("recording a LangChain run", error);
-      return undefined;
-    }
+    const parent: Context = (parentRunId === undefined ? undefined : this.runs.get(parentRunId)?.ctx) ?? context.active();
+    return this.runs.open(runId, op, name, args, parent, extra);
   }
 
   private close(runId: string, settle: (call: CoatCall) => void): void {
-    const call = this.runs.get(runId);
-    if (call === undefined) return;
-    this.runs.delete(runId);
-    try {
-      settle(call);
-    } catch (error) {
-      reportOnce("recording a LangChain run", error);
-    }
+    this.runs.close(runId, settle);
   }
 
   override handleChainStart(chain: unknown, inputs: unknown, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, _runType?: string, runName?: string): void {
@@ -198,7 +175,7 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
     if (call === undefined || (this.policies.length === 0 && governance.policies.length === 0)) return;
     const stopped = await gateStartedCall(call, this.policies, args, this.coatOptions.approver);
     if (stopped === undefined) return;
-    this.runs.delete(runId);
+    this.runs.forget(runId);
     throw stopped;
   }
 

@@ -1,11 +1,7 @@
-import type { Context } from "@opentelemetry/api";
 import { context } from "@opentelemetry/api";
 import { Op } from "../../dialects/ops.js";
-import { reportOnce } from "../../runtime/report.js";
-import type { CoatCall } from "../../wrap/call.js";
-import { Coating } from "../../wrap/coating.js";
 import type { CoatOptions } from "../../wrap/options.js";
-import { startCall } from "../../wrap/start-call.js";
+import { OpenCalls } from "../open-calls.js";
 
 /** The parts of the Agents SDK's traces and spans this processor reads (`@openai/agents-core`'s Trace and Span). */
 interface AgentsTrace {
@@ -31,27 +27,28 @@ interface AgentsSpan {
  * a tool (wrap the tool's function with `coat()` for policies).
  */
 export class CoatAgentsProcessor {
-  private readonly calls = new Map<string, CoatCall>();
-  private readonly coatings = new Map<string, Coating>();
+  private readonly calls: OpenCalls;
 
-  constructor(private readonly options: CoatOptions = {}) {}
+  constructor(options: CoatOptions = {}) {
+    this.calls = new OpenCalls(options, "recording an OpenAI Agents span");
+  }
 
   async onTraceStart(trace: AgentsTrace): Promise<void> {
-    this.open(`trace:${trace.traceId}`, Op.RUN, trace.name || "agent workflow", [], context.active());
+    this.calls.open(`trace:${trace.traceId}`, Op.RUN, trace.name || "agent workflow", [], context.active());
   }
 
   async onTraceEnd(trace: AgentsTrace): Promise<void> {
-    this.close(`trace:${trace.traceId}`, (call) => call.end(undefined));
+    this.calls.close(`trace:${trace.traceId}`, (call) => call.end(undefined));
   }
 
   async onSpanStart(span: AgentsSpan): Promise<void> {
     const parent = this.calls.get(span.parentId ?? "") ?? this.calls.get(`trace:${span.traceId}`);
     const { op, name } = describeSpan(span.spanData);
-    this.open(span.spanId, op, name, [], parent?.ctx ?? context.active());
+    this.calls.open(span.spanId, op, name, [], parent?.ctx ?? context.active());
   }
 
   async onSpanEnd(span: AgentsSpan): Promise<void> {
-    this.close(span.spanId, (call) => {
+    this.calls.close(span.spanId, (call) => {
       const data = span.spanData;
       // The SDK fills a span's input as it goes: it is known here.
       if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsed(data.input)]);
@@ -68,36 +65,10 @@ export class CoatAgentsProcessor {
   }
 
   async shutdown(): Promise<void> {
-    for (const key of [...this.calls.keys()]) this.close(key, (call) => call.end(undefined));
+    for (const key of this.calls.keys()) this.calls.close(key, (call) => call.end(undefined));
   }
 
   async forceFlush(): Promise<void> {}
-
-  private open(key: string, op: string, name: string, args: unknown[], parent: Context): void {
-    try {
-      const coatingKey = `${op}\u0000${name}`;
-      let coating = this.coatings.get(coatingKey);
-      if (coating === undefined) {
-        if (this.coatings.size > 1000) this.coatings.clear();
-        this.coatings.set(coatingKey, (coating = new Coating(op, name, { ...this.options, name })));
-      }
-      const call = context.with(parent, () => startCall(coating, args));
-      if (call !== undefined) this.calls.set(key, call);
-    } catch (error) {
-      reportOnce("recording an OpenAI Agents span", error);
-    }
-  }
-
-  private close(key: string, settle: (call: CoatCall) => void): void {
-    const call = this.calls.get(key);
-    if (call === undefined) return;
-    this.calls.delete(key);
-    try {
-      settle(call);
-    } catch (error) {
-      reportOnce("recording an OpenAI Agents span", error);
-    }
-  }
 }
 
 function describeSpan(data: AgentsSpan["spanData"]): { op: string; name: string } {

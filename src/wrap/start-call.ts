@@ -58,12 +58,12 @@ export function startCall(wrapper: Coating, args: ArrayLike<unknown>, deferStart
     const logAttributes = coating.logs ? recordAttributes(ids, coating.op, coating.fn) : undefined;
     const call = new CoatCall(coating, span, parent, ids, logAttributes, llm, outer.call as CoatCall | undefined);
     if (logAttributes !== undefined) {
-      const emitStart = () => emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
-      // A gated call's request record waits for the decision, which it then carries.
-      if (deferStart) call.pendingStart = emitStart;
+      // A gated call's request record waits for the decision, which it then carries; an ungated
+      // call's goes out now, without a closure on its path.
+      if (deferStart) call.pendingStart = () => emitStartRecord(coating, ids, input, logAttributes, call);
       else {
         try {
-          emitStart();
+          emitStartRecord(coating, ids, input, logAttributes, call);
         } catch (error) {
           reportOnce("emitting a log record", error);
         }
@@ -74,4 +74,8 @@ export function startCall(wrapper: Coating, args: ArrayLike<unknown>, deferStart
     reportOnce("starting a call", error);
     return undefined;
   }
+}
+
+function emitStartRecord(coating: Coating, ids: RecordIds, input: Captured | undefined, logAttributes: Attributes, call: CoatCall): void {
+  emitRecord(coating.spec.start, false, ids, coating, input === undefined ? { fn: coating.fn } : { fn: coating.fn, preview: previewPart("input", input.text, input.isJson) }, logAttributes, call.ctx);
 }

@@ -16,7 +16,7 @@ import { contentAttributes, metadataAttribute, usageAttributes } from "../dialec
 import { markOwn, markRendered, markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import type { ActiveCall, LlmFacts } from "./active-call.js";
-import { captureHook } from "./capture-hook.js";
+import { captureHook, captureInputInto } from "./capture-hook.js";
 import type { Coating } from "./coating.js";
 import { emitRecord } from "./emit.js";
 import { errorMessage, errorType } from "./errors.js";
@@ -82,10 +82,8 @@ export class CoatCall implements ActiveCall, Scope {
     guard("recording an input", () => {
       const coating = this.coating;
       if (this.settled || coating.mode === "none") return;
-      const input = captureHook(coating, "captureInput", args);
       const attributes: Attributes = {};
-      if (coating.dialects.openinference) contentAttributes("input", input.text, input.isJson, attributes);
-      if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(this.span, "input", input.text, coating.policy.scrubber);
+      captureInputInto(coating, this.span, args, attributes);
       this.span.setAttributes(attributes);
     });
   }

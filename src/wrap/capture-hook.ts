@@ -1,5 +1,8 @@
 import type { Captured } from "../capture/content.js";
 import { argumentsValue, captureValue } from "../capture/content.js";
+import type { Attributes } from "@opentelemetry/api";
+import { contentAttributes } from "../dialects/openinference.js";
+import { markScrubbed } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import type { Coating } from "./coating.js";
 
@@ -20,4 +23,16 @@ export function captureHook(coating: Coating, hook: Hook, value: unknown): Captu
     }
   }
   return captureValue(subject, coating.previewLength, coating.errorStack, coating.policy, coating.snapshotShape);
+}
+
+/**
+ * A call's arguments captured once as the mode allows (the caller checked the mode is not none),
+ * written into `into` as OpenInference `input.*`, and marked scrubbed on the span where the
+ * capture processor may trust it.
+ */
+export function captureInputInto(coating: Coating, span: object, args: ArrayLike<unknown>, into: Attributes): Captured {
+  const input = captureHook(coating, "captureInput", args);
+  if (coating.dialects.openinference) contentAttributes("input", input.text, input.isJson, into);
+  if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(span, "input", input.text, coating.policy.scrubber);
+  return input;
 }

@@ -5,13 +5,13 @@ import { newId } from "../context/ids.js";
 import { scopeOf } from "../context/scope.js";
 import type { RecordIds } from "../dialects/envpod.js";
 import { idAttributes, previewPart, recordAttributes } from "../dialects/envpod.js";
-import { contentAttributes, sessionAttribute } from "../dialects/openinference.js";
+import { sessionAttribute } from "../dialects/openinference.js";
 import { Op } from "../dialects/ops.js";
-import { markOwn, markRendered, markScrubbed } from "../runtime/own-marks.js";
+import { markOwn, markRendered } from "../runtime/own-marks.js";
 import { reportOnce } from "../runtime/report.js";
 import { runtimeOf } from "../runtime/state.js";
 import { CoatCall } from "./call.js";
-import { captureHook } from "./capture-hook.js";
+import { captureInputInto } from "./capture-hook.js";
 import type { Coating } from "./coating.js";
 import { emitRecord } from "./emit.js";
 import { LlmRecorder } from "../llm/llm-recorder.js";
@@ -46,11 +46,7 @@ export function startCall(wrapper: Coating, args: ArrayLike<unknown>, deferStart
     if (dialects.envpod) idAttributes(ids, coating.identity, perCall);
     if (dialects.openinference) sessionAttribute(sessionId, perCall);
     let input: Captured | undefined;
-    if (coating.mode !== "none") {
-      input = captureHook(coating, "captureInput", args);
-      if (dialects.openinference) contentAttributes("input", input.text, input.isJson, perCall);
-      if (coating.mode === "redacted" && coating.policy?.pure === true) markScrubbed(span, "input", input.text, coating.policy.scrubber);
-    }
+    if (coating.mode !== "none") input = captureInputInto(coating, span, args, perCall);
     const llm = coating.llmRules === undefined ? undefined : LlmRecorder.start(coating, args, coating.staticAttributeCount + 8, perCall);
     if (llm !== undefined) markRendered(span, perCall);
     span.setAttributes(perCall);

@@ -73,6 +73,8 @@ export interface AnthropicFake {
 
 export interface AnthropicFakeOptions {
   replies?: FakeReply[];
+  /** Answers a request before the queue does (for agents whose requests interleave, e.g. a sub-agent's); undefined leaves it to the queue. */
+  route?: (body: any) => FakeReply | undefined;
 }
 
 const ERROR_TYPES: Record<number, string> = {
@@ -112,7 +114,7 @@ export async function startAnthropicFake(options: AnthropicFakeOptions = {}): Pr
       if (req.method !== "POST" || path !== "/v1/messages") {
         return sendError(res, requestId, { status: 404, message: `No fake for ${req.method} ${path}` });
       }
-      const reply = queue.shift() ?? { message: {} };
+      const reply = options.route?.(body) ?? queue.shift() ?? { message: {} };
       if ("error" in reply) return sendError(res, requestId, reply.error);
       if ("events" in reply) return sendEvents(res, requestId, reply.events);
 

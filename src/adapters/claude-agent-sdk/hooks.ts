@@ -1,0 +1,207 @@
+import type { Context } from "@opentelemetry/api";
+import { context } from "@opentelemetry/api";
+import { Op } from "../../dialects/ops.js";
+import { gateStartedCall } from "../../govern/gate.js";
+import { checkPolicies, governance } from "../../govern/governance.js";
+import type { Policy } from "../../govern/policy.js";
+import { reportOnce } from "../../runtime/report.js";
+import type { CoatCall } from "../../wrap/call.js";
+import type { CoatOptions } from "../../wrap/options.js";
+import { OpenCalls } from "../open-calls.js";
+
+/** The fields of the Claude Agent SDK's hook inputs read here (`BaseHookInput` and the events' own). */
+interface HookInput {
+  hook_event_name: string;
+  session_id: string;
+  agent_id?: string;
+  agent_type?: string;
+  prompt?: string;
+  tool_name?: string;
+  tool_input?: unknown;
+  tool_response?: unknown;
+  tool_use_id?: string;
+  error?: unknown;
+  error_details?: string;
+  is_interrupt?: boolean;
+  last_assistant_message?: string;
+  reason?: string;
+}
+
+/** What a hook answers: `{}` goes on; a PreToolUse denial stops the tool. */
+type HookOutput = Record<string, unknown>;
+type HookCallback = (input: HookInput, toolUseId: string | undefined, options: { signal: AbortSignal }) => Promise<HookOutput>;
+/** `Options["hooks"]` of `@anthropic-ai/claude-agent-sdk`: callback matchers per hook event. */
+export type ClaudeHooks = Record<string, Array<{ matcher?: string; hooks: HookCallback[]; timeout?: number }>>;
+
+/** The hook events recorded. */
+export const RECORDED_EVENTS = ["UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "SubagentStart", "SubagentStop", "Stop", "StopFailure", "SessionEnd"] as const;
+
+export interface ClaudeHooksOptions extends CoatOptions {
+  /** The session's call name (default `claude-agent`, or the session's `agent_type`). */
+  agentName?: string;
+  /** The context a session's call starts under (default: the context active when its first hook runs). */
+  parent?: () => Context;
+}
+
+const NOTHING: HookOutput = Object.freeze({}) as HookOutput;
+
+/**
+ * Records a Claude Agent SDK session from its hooks: the session (an AGENT call from its first
+ * prompt to `Stop`), each tool use (a TOOL call from `PreToolUse` to `PostToolUse` /
+ * `PostToolUseFailure`, input and result), each sub-agent (an AGENT call from `SubagentStart` to
+ * `SubagentStop`, its tool uses under it) and later prompts (STEP calls). With policies a
+ * `PreToolUse` the gates stop answers `permissionDecision: "deny"` with the reason, so the tool
+ * does not run and the model is told why; every other hook only observes and never fails the run.
+ */
+export class ClaudeSessionRecorder {
+  readonly hooks: ClaudeHooks;
+  private readonly calls: OpenCalls;
+  private readonly policies: readonly Policy[];
+  /** The open calls of each session, by session id, to close what its hooks never settled. */
+  private readonly sessions = new Map<string, Set<string>>();
+
+  constructor(private readonly options: ClaudeHooksOptions = {}) {
+    this.calls = new OpenCalls(options, "recording a Claude Agent SDK hook");
+    this.policies = checkPolicies(options.policies, "coatClaudeHooks option policies");
+    const handlers: Record<(typeof RECORDED_EVENTS)[number], (input: HookInput) => HookOutput | Promise<HookOutput>> = {
+      UserPromptSubmit: (input) => this.prompt(input),
+      PreToolUse: (input) => this.toolStart(input),
+      PostToolUse: (input) => this.toolEnd(input),
+      PostToolUseFailure: (input) => this.toolFailed(input),
+      SubagentStart: (input) => this.subagentStart(input),
+      SubagentStop: (input) => this.subagentStop(input),
+      Stop: (input) => this.stop(input),
+      StopFailure: (input) => this.stop(input),
+      SessionEnd: (input) => this.sessionEnd(input),
+    };
+    this.hooks = {};
+    for (const event of RECORDED_EVENTS) {
+      const handle = handlers[event];
+      this.hooks[event] = [{ hooks: [async (input) => guarded(handle, input)] }];
+    }
+  }
+
+  /** Closes every call still open (a run that ended without its `Stop`): each ends without output. */
+  closeAll(): void {
+    for (const key of this.calls.keys()) this.calls.close(key, (call) => call.end(undefined));
+    this.sessions.clear();
+  }
+
+  private prompt(input: HookInput): HookOutput {
+    const known = this.calls.get(sessionKey(input.session_id));
+    if (known === undefined) this.session(input, [input.prompt ?? ""]);
+    else this.track(input.session_id, `prompt:${input.session_id}:${Date.now()}`, (key) => {
+      this.calls.open(key, Op.STEP, "user prompt", [input.prompt ?? ""], known.ctx);
+      this.calls.close(key, (call) => call.end(undefined));
+    });
+    return NOTHING;
+  }
+
+  private async toolStart(input: HookInput): Promise<HookOutput> {
+    const id = input.tool_use_id;
+    if (id === undefined) return NOTHING;
+    const args = [input.tool_input ?? {}];
+    const parent = this.parentOf(input);
+    const call = this.track(input.session_id, toolKey(id), (key) => this.calls.open(key, Op.TOOL, input.tool_name ?? "tool", args, parent.ctx));
+    if (call === undefined) return NOTHING;
+    call.setAttribute("tool_call.id", id);
+    if (this.policies.length === 0 && governance.policies.length === 0) return NOTHING;
+    const stopped = await gateStartedCall(call, this.policies, args, this.options.approver);
+    if (stopped === undefined) return NOTHING;
+    this.calls.forget(toolKey(id));
+    return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: stopped.message } };
+  }
+
+  private toolEnd(input: HookInput): HookOutput {
+    if (input.tool_use_id !== undefined) this.calls.close(toolKey(input.tool_use_id), (call) => call.end(input.tool_response));
+    return NOTHING;
+  }
+
+  private toolFailed(input: HookInput): HookOutput {
+    if (input.tool_use_id === undefined) return NOTHING;
+    const error = new Error(typeof input.error === "string" ? input.error : "tool use failed");
+    error.name = input.is_interrupt === true ? "ToolInterrupted" : "ToolUseFailure";
+    this.calls.close(toolKey(input.tool_use_id), (call) => call.fail(error));
+    return NOTHING;
+  }
+
+  private subagentStart(input: HookInput): HookOutput {
+    if (input.agent_id === undefined) return NOTHING;
+    const root = this.session(input, []);
+    this.track(input.session_id, agentKey(input.agent_id), (key) => this.calls.open(key, Op.AGENT, input.agent_type ?? "subagent", [], root.ctx));
+    return NOTHING;
+  }
+
+  private subagentStop(input: HookInput): HookOutput {
+    if (input.agent_id !== undefined) this.calls.close(agentKey(input.agent_id), (call) => call.end(input.last_assistant_message));
+    return NOTHING;
+  }
+
+  private stop(input: HookInput): HookOutput {
+    // A sub-agent's own Stop is its SubagentStop; only the main thread's ends the session.
+    if (input.agent_id !== undefined) return NOTHING;
+    this.closeSession(input.session_id, (call) => {
+      if (input.hook_event_name === "StopFailure") call.fail(stopError(input));
+      else call.end(input.last_assistant_message);
+    });
+    return NOTHING;
+  }
+
+  private sessionEnd(input: HookInput): HookOutput {
+    this.closeSession(input.session_id, (call) => call.end(undefined));
+    return NOTHING;
+  }
+
+  /** The session's call, opened by its first hook. */
+  private session(input: HookInput, args: unknown[]): { ctx: Context } {
+    const key = sessionKey(input.session_id);
+    const open = this.calls.get(key);
+    if (open !== undefined) return open;
+    const name = this.options.agentName ?? (input.agent_id === undefined ? input.agent_type : undefined) ?? "claude-agent";
+    const call = this.track(input.session_id, key, () => this.calls.open(key, Op.AGENT, name, args, this.options.parent?.() ?? context.active()));
+    call?.setAttribute("session.id", input.session_id);
+    return call ?? { ctx: context.active() };
+  }
+
+  /** A sub-agent's hooks carry its `agent_id`: their tool uses go under it. */
+  private parentOf(input: HookInput): { ctx: Context } {
+    const agent = input.agent_id === undefined ? undefined : this.calls.get(agentKey(input.agent_id));
+    return agent ?? this.session(input, []);
+  }
+
+  private closeSession(sessionId: string, settle: (call: CoatCall) => void): void {
+    const keys = this.sessions.get(sessionId);
+    this.sessions.delete(sessionId);
+    const rootKey = sessionKey(sessionId);
+    for (const key of keys ?? []) if (key !== rootKey) this.calls.close(key, (call) => call.end(undefined));
+    this.calls.close(rootKey, settle);
+  }
+
+  private track<T>(sessionId: string, key: string, open: (key: string) => T): T {
+    let keys = this.sessions.get(sessionId);
+    if (keys === undefined) this.sessions.set(sessionId, (keys = new Set()));
+    keys.add(key);
+    return open(key);
+  }
+}
+
+/** A hook that fails would show the user a warning from Claude Code: recording failures are reported once instead. */
+async function guarded(handle: (input: HookInput) => HookOutput | Promise<HookOutput>, input: unknown): Promise<HookOutput> {
+  try {
+    if (typeof input !== "object" || input === null || typeof (input as HookInput).session_id !== "string") return NOTHING;
+    return await handle(input as HookInput);
+  } catch (error) {
+    reportOnce("recording a Claude Agent SDK hook", error);
+    return NOTHING;
+  }
+}
+
+function stopError(input: HookInput): Error {
+  const error = new Error(input.error_details ?? (typeof input.error === "string" ? input.error : "the turn ended in an API error"));
+  error.name = typeof input.error === "string" ? input.error : "StopFailure";
+  return error;
+}
+
+const sessionKey = (id: string): string => `session:${id}`;
+const toolKey = (id: string): string => `tool:${id}`;
+const agentKey = (id: string): string => `agent:${id}`;

@@ -9,10 +9,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type OpenAIHttpFake, startOpenAIHttpFake } from "./fakes/openai-http.js";
+import { type AnthropicFake, startAnthropicFake } from "./fakes/anthropic-api.js";
 
 const root = resolve(import.meta.dirname, "..");
 let scratch: string;
 let openaiApi: OpenAIHttpFake;
+let anthropicApi: AnthropicFake;
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   return execFileSync(cmd, args, { cwd, env: { ...process.env, ...env }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -28,12 +30,14 @@ beforeAll(async () => {
   writeFileSync(join(scratch, "package.json"), JSON.stringify({ name: "scratch", private: true, type: "module" }));
   // The README's install command: agent-coat beside the OpenTelemetry SDK of the user's line,
   // and the OpenAI client its LLM snippet wraps (answered by a loopback fake of the API).
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1", "@modelcontextprotocol/sdk@^1.32.2", "@openai/agents@0.20.0"], scratch);
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(scratch, packed[0]!.filename), "@opentelemetry/api", "@opentelemetry/sdk-node", "openai@^7", "@langchain/core@^1", "@langchain/openai@^1", "@modelcontextprotocol/sdk@^1.32.2", "@openai/agents@0.20.0", "@anthropic-ai/claude-agent-sdk@0.3.337"], scratch);
   openaiApi = await startOpenAIHttpFake();
+  anthropicApi = await startAnthropicFake();
 }, 240_000);
 
 afterAll(async () => {
   await openaiApi?.close();
+  await anthropicApi?.close();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
@@ -143,7 +147,7 @@ it("runs every js snippet of the README against the installed package", async ()
   const snippets = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(snippets.length).toBeGreaterThanOrEqual(2);
   // Run asynchronously: the fake OpenAI API answers from this process's event loop.
-  const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "", OPENAI_BASE_URL: openaiApi.baseURL, OPENAI_API_KEY: "sk-test", OPENAI_MAX_RETRIES: "0" };
+  const env = { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: "", OPENAI_BASE_URL: openaiApi.baseURL, OPENAI_API_KEY: "sk-test", OPENAI_MAX_RETRIES: "0", ANTHROPIC_BASE_URL: anthropicApi.url, ANTHROPIC_API_KEY: "test-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", HOME: scratch };
   for (const [i, code] of snippets.entries()) {
     const file = join(scratch, `readme-${i}.mjs`);
     writeFileSync(file, code);
@@ -160,4 +164,6 @@ it("runs every js snippet of the README against the installed package", async ()
   const spans = recorded.trim().split("\n").flatMap((l) => (JSON.parse(l).resourceSpans ?? []).flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans)));
   const llm = spans.filter((s: any) => s.attributes.some((a: any) => a.key === "llm.output_messages.0.message.role"));
   expect(llm).toHaveLength(2);
+  // The Claude Agent SDK snippet's query reached the Messages API through Claude Code.
+  expect(anthropicApi.requests.filter((r) => r.path === "/v1/messages").length).toBeGreaterThanOrEqual(1);
 });

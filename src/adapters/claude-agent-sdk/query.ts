@@ -7,7 +7,12 @@ import { ClaudeSessionRecorder } from "./hooks.js";
 import type { ClaudeHooks, ClaudeHooksOptions } from "./hooks.js";
 
 /** The shape of `query()` from `@anthropic-ai/claude-agent-sdk`: `({ prompt, options }) => Query`. */
-type QueryFunction = (params: { prompt: unknown; options?: { hooks?: unknown } & Record<string, unknown> }) => AsyncGenerator<unknown, void>;
+type QueryFunction = (params: never) => AsyncGenerator<unknown, void>;
+/** What coatQuery reads of query()'s parameter. */
+interface QueryParams {
+  prompt?: unknown;
+  options?: { hooks?: unknown } & Record<string, unknown>;
+}
 
 export interface CoatQueryOptions extends ClaudeHooksOptions {
   /** The run's call name (default `claude-agent-sdk.query`). */
@@ -37,14 +42,14 @@ export function coatQuery<Q extends QueryFunction>(query: Q, options: CoatQueryO
   if (typeof query !== "function") throw new TypeError("agent-coat: coatQuery(query) takes the query function of @anthropic-ai/claude-agent-sdk");
   const runs = new OpenCalls(options, "recording a Claude Agent SDK query");
   let sequence = 0;
-  const coated = function (this: unknown, params: Parameters<Q>[0]): ReturnType<Q> {
+  const coated = function (this: unknown, params: QueryParams): AsyncGenerator<unknown, void> {
     const key = `query:${++sequence}`;
     const run = runs.open(key, Op.RUN, options.runName ?? "claude-agent-sdk.query", typeof params?.prompt === "string" ? [params.prompt] : [], context.active());
-    if (run === undefined) return Reflect.apply(query, this, [params]) as ReturnType<Q>;
+    if (run === undefined) return Reflect.apply(query, this, [params]) as AsyncGenerator<unknown, void>;
     const recorder = new ClaudeSessionRecorder({ ...options, parent: () => run.ctx });
     let q: AsyncGenerator<unknown, void>;
     try {
-      q = context.with(run.ctx, () => Reflect.apply(query, this, [withHooks(params, recorder.hooks)]));
+      q = context.with(run.ctx, () => Reflect.apply(query, this, [withHooks(params, recorder.hooks)]) as AsyncGenerator<unknown, void>);
     } catch (error) {
       runs.close(key, (call) => call.fail(error));
       throw error;
@@ -53,13 +58,13 @@ export function coatQuery<Q extends QueryFunction>(query: Q, options: CoatQueryO
       recorder.closeAll();
       runs.close(key, settle);
     });
-    return q as ReturnType<Q>;
+    return q;
   };
   return coated as unknown as Q;
 }
 
 /** The user's params with agent-coat's hooks after the user's own, per event. */
-function withHooks<P extends Parameters<QueryFunction>[0]>(params: P, hooks: ClaudeHooks): P {
+function withHooks(params: QueryParams, hooks: ClaudeHooks): QueryParams {
   const own = (params?.options?.hooks ?? {}) as ClaudeHooks;
   const merged: ClaudeHooks = { ...own };
   for (const [event, matchers] of Object.entries(hooks)) merged[event] = [...(own[event] ?? []), ...matchers];

@@ -121,9 +121,10 @@ const { coatAiTools } = require("agent-coat/ai");
 const { coatLangChain } = require("agent-coat/langchain");
 const { coatMcpClient } = require("agent-coat/mcp");
 const { CoatAgentsProcessor } = require("agent-coat/openai-agents");
-console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain, typeof coatMcpClient, typeof CoatAgentsProcessor].join(","));`,
+const { coatQuery, coatClaudeHooks } = require("agent-coat/claude-agent-sdk");
+console.log([typeof coatOpenAI, typeof coatAnthropic, typeof coatAiTools, typeof coatLangChain, typeof coatMcpClient, typeof CoatAgentsProcessor, typeof coatQuery, typeof coatClaudeHooks].join(","));`,
   );
-  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function,function,function");
+  expect(run(process.execPath, ["subpaths.cjs"], scratch).trim()).toBe("function,function,function,function,function,function,function,function");
   writeFileSync(join(scratch, "subpaths.mjs"), `import { coatOpenAI } from "agent-coat/openai"; import { coatAnthropic } from "agent-coat/anthropic"; import { coatAiTools } from "agent-coat/ai"; import { coatMcpServer } from "agent-coat/mcp"; console.log([coatOpenAI, coatAnthropic, coatAiTools, coatMcpServer].map((f) => typeof f).join(","));`);
   expect(run(process.execPath, ["subpaths.mjs"], scratch).trim()).toBe("function,function,function,function");
   // openai is installed beside it here: requiring agent-coat must not load it.

@@ -7,7 +7,8 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { CoatAgentsProcessor } from "../src/adapters/openai-agents/index.js";
-import { harnessPerFile, spanNamed } from "./support/harness.js";
+import { Op, PolicyKey, allow, block, policy } from "../src/index.js";
+import { harnessPerFile, logsOf, spanNamed } from "./support/harness.js";
 import { verifyWire } from "./delivery/support.js";
 import { startOpenAIHttpFake } from "./fakes/openai-http.js";
 import type { OpenAIHttpFake } from "./fakes/openai-http.js";
@@ -58,5 +59,35 @@ describe("agent-coat/openai-agents", () => {
     await h.flush();
     const report = verifyWire(h.receiver);
     expect(report.chains.flatMap((c) => c.problems.map((p) => p.kind)).filter((k) => k !== "truncated")).toEqual([]);
+  });
+
+  it("toolGuardrail(): a tool call the policies stop does not run, the model gets the reason, the decision is on the tool's own span", async () => {
+    const noPorto = policy("no-porto", { ops: [Op.TOOL] }, (ctx) => ((ctx.args[0] as { city?: string }).city === "Porto" ? block("Porto is closed") : allow()));
+    const guarded = new CoatAgentsProcessor({ policies: [noPorto] });
+    setTraceProcessors([guarded]);
+    try {
+      const ran: string[] = [];
+      const weather = tool({ name: "weather", description: "Current weather", parameters: z.object({ city: z.string() }), execute: async ({ city }) => (ran.push(city), `21C in ${city}`) });
+      const agent = new Agent({ name: "concierge", instructions: "Be brief.", tools: guarded.guardTools([weather]), model: "gpt-4o-mini" });
+      oa.reply({ toolCalls: [{ name: "weather", arguments: { city: "Porto" } }], promptTokens: 3, completionTokens: 2 }, { toolCalls: [{ name: "weather", arguments: { city: "Lisbon" } }], promptTokens: 4, completionTokens: 2 }, { content: "Lisbon 21C; Porto is closed.", promptTokens: 5, completionTokens: 2 });
+      const before = oa.requests.length;
+      const result = await run(agent, "Weather in Porto, then Lisbon?");
+      expect(result.finalOutput).toBe("Lisbon 21C; Porto is closed.");
+      expect(ran).toEqual(["Lisbon"]);
+      // The model was told why: the reason is the Porto call's tool output in the next request.
+      expect(JSON.stringify(oa.requests[before + 1]?.body.messages)).toContain("Porto is closed");
+      const spans = await h.spans(7);
+      const tools = spans.filter((s) => s.name === "weather");
+      expect(tools).toHaveLength(2);
+      const blocked = tools.find((t) => t.attributes[PolicyKey.DECISION] === "block")!;
+      expect(JSON.parse(blocked.attributes[SC.INPUT_VALUE] as string)).toEqual({ city: "Porto" });
+      expect(blocked.status.code).toBe(2);
+      expect(tools.find((t) => t !== blocked)!.attributes[PolicyKey.DECISION]).toBe("allow");
+      expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+      const logs = await h.logsFor(blocked, 3);
+      expect(logsOf(logs, blocked).map((l) => l.eventName)).toContain("agent.policy.decision");
+    } finally {
+      setTraceProcessors([new CoatAgentsProcessor()]);
+    }
   });
 });

@@ -1,7 +1,12 @@
 import { context } from "@opentelemetry/api";
 import { Op } from "../../dialects/ops.js";
 import type { CoatOptions } from "../../wrap/options.js";
+import type { CoatCall } from "../../wrap/call.js";
 import { OpenCalls } from "../open-calls.js";
+import { isFunctionTool, toolGuardrail } from "./tool-guardrail.js";
+import type { ToolInputGuardrail } from "./tool-guardrail.js";
+
+const MAX_UNGATED = 1000;
 
 /** The parts of the Agents SDK's traces and spans this processor reads (`@openai/agents-core`'s Trace and Span). */
 interface AgentsTrace {
@@ -23,14 +28,43 @@ interface AgentsSpan {
  * agent → AGENT, generation / response → LLM (model and token counts), function → TOOL (input
  * and output; the SDK fills a span's input as it goes, so inputs are on the span, not the request
  * record), handoff, task, turn, guardrail, custom and MCP listings → STEP. A span's error fails
- * its call. The records follow the capture mode like `coat()` calls. Observe-only: it cannot stop
- * a tool (wrap the tool's function with `coat()` for policies).
+ * its call. The records follow the capture mode like `coat()` calls. The processor only observes;
+ * its toolGuardrail() is what lets policies stop a function tool.
  */
 export class CoatAgentsProcessor {
   private readonly calls: OpenCalls;
+  /** Function spans open and not yet gated, by tool name, oldest first: a tool guardrail runs inside its tool's span. */
+  private readonly ungated = new Map<string, string[]>();
 
-  constructor(options: CoatOptions = {}) {
+  constructor(private readonly options: CoatOptions = {}) {
     this.calls = new OpenCalls(options, "recording an OpenAI Agents span");
+  }
+
+  /**
+   * A tool input guardrail that puts the governance policies (register()'s and this processor's
+   * `policies`) on function tools: add it to a tool's `inputGuardrails`, or give the tools to
+   * guardTools(). A tool the policies stop does not run; the model gets the reason
+   * (`rejectContent`), and the decision is recorded on the tool's call.
+   */
+  toolGuardrail(): ToolInputGuardrail {
+    return toolGuardrail(this.options, (name) => this.takeUngated(name), this.calls);
+  }
+
+  /** Adds toolGuardrail() to every function tool given (the same objects, returned). */
+  guardTools<T extends readonly unknown[]>(tools: T): T {
+    const guardrail = this.toolGuardrail();
+    for (const t of tools) if (isFunctionTool(t)) t.inputGuardrails = [...(t.inputGuardrails ?? []), guardrail];
+    return tools;
+  }
+
+  private takeUngated(name: string): { key: string; call: CoatCall } | undefined {
+    const keys = this.ungated.get(name);
+    while (keys !== undefined && keys.length > 0) {
+      const key = keys.shift()!;
+      const call = this.calls.get(key);
+      if (call !== undefined) return { key, call };
+    }
+    return undefined;
   }
 
   async onTraceStart(trace: AgentsTrace): Promise<void> {
@@ -45,9 +79,15 @@ export class CoatAgentsProcessor {
     const parent = this.calls.get(span.parentId ?? "") ?? this.calls.get(`trace:${span.traceId}`);
     const { op, name } = describeSpan(span.spanData);
     this.calls.open(span.spanId, op, name, [], parent?.ctx ?? context.active());
+    if (span.spanData.type === "function") {
+      const keys = this.ungated.get(name);
+      if (keys === undefined) this.ungated.set(name, [span.spanId]);
+      else if (keys.length < MAX_UNGATED) keys.push(span.spanId);
+    }
   }
 
   async onSpanEnd(span: AgentsSpan): Promise<void> {
+    if (span.spanData.type === "function") this.dropUngated(describeSpan(span.spanData).name, span.spanId);
     this.calls.close(span.spanId, (call) => {
       const data = span.spanData;
       // The SDK fills a span's input as it goes: it is known here.
@@ -62,6 +102,13 @@ export class CoatAgentsProcessor {
         call.fail(error);
       } else call.end(outputOf(data));
     });
+  }
+
+  private dropUngated(name: string, key: string): void {
+    const keys = this.ungated.get(name);
+    const at = keys?.indexOf(key) ?? -1;
+    if (at >= 0) keys!.splice(at, 1);
+    if (keys?.length === 0) this.ungated.delete(name);
   }
 
   async shutdown(): Promise<void> {

@@ -90,4 +90,36 @@ describe("agent-coat/openai-agents", () => {
       setTraceProcessors([new CoatAgentsProcessor()]);
     }
   });
+
+  for (const stream of [false, true]) {
+    it(`on the Responses API (the SDK's default model${stream ? ", streamed run" : ""}): the LLM calls carry messages, tool calls and tokens from the response`, async () => {
+      setOpenAIAPI("responses");
+      try {
+        const weather = tool({ name: "weather", description: "Current weather", parameters: z.object({ city: z.string() }), execute: async ({ city }) => `21C in ${city}` });
+        const agent = new Agent({ name: "concierge", instructions: "Be brief.", tools: [weather], model: "gpt-4o-mini" });
+        const before = oa.requests.length;
+        oa.reply({ toolCalls: [{ name: "weather", arguments: { city: "Porto" } }], promptTokens: 13, completionTokens: 4 }, { content: "Porto is 21C.", promptTokens: 25, completionTokens: 5 });
+        const result = stream ? await run(agent, "Weather in Porto?", { stream: true }) : await run(agent, "Weather in Porto?");
+        if (stream) for await (const _event of result as AsyncIterable<unknown>);
+        if (stream) await (result as { completed: Promise<void> }).completed;
+        expect(result.finalOutput).toBe("Porto is 21C.");
+        expect(oa.requests.slice(before).map((r) => r.path)).toEqual(["/v1/responses", "/v1/responses"]);
+        const spans = await h.spans(6);
+        const llm = spans.filter((s) => s.attributes[SC.OPENINFERENCE_SPAN_KIND] === "LLM");
+        expect(llm).toHaveLength(2);
+        const [first, second] = [...llm].sort((a, b) => Number(a.startTimeUnixNano - b.startTimeUnixNano));
+        expect(first!.attributes["envpod.llm.shape"]).toBe("openai.responses");
+        expect(first!.attributes[SC.LLM_MODEL_NAME]).toBe("gpt-4o-mini-fake");
+        expect([first!.attributes[SC.LLM_TOKEN_COUNT_PROMPT], second!.attributes[SC.LLM_TOKEN_COUNT_PROMPT]]).toEqual([13, 25]);
+        expect(first!.attributes[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_TOOL_CALLS}.0.${SC.TOOL_CALL_FUNCTION_NAME}`]).toBe("weather");
+        expect(second!.attributes[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]).toBe("Porto is 21C.");
+        const inputs = Object.entries(second!.attributes).filter(([k]) => k.startsWith(SC.LLM_INPUT_MESSAGES) && k.endsWith(SC.MESSAGE_CONTENT)).map(([, v]) => v);
+        expect(inputs).toContain("Weather in Porto?");
+        expect(inputs).toContain("21C in Porto");
+        expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
+      } finally {
+        setOpenAIAPI("chat_completions");
+      }
+    });
+  }
 });

@@ -46,6 +46,11 @@ export class LlmRecorder {
     private readonly request: LlmRequest | undefined,
   ) {}
 
+  /** Whether a request was recognised from the arguments. */
+  get hasRequest(): boolean {
+    return this.request !== undefined;
+  }
+
   /** Recognises the request and writes it into `into`, which already holds `used` attributes. */
   static start(facts: LlmWrapperFacts, args: ArrayLike<unknown>, used: number, into: Attributes): LlmRecorder {
     const known = facts.shape;

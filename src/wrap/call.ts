@@ -22,7 +22,8 @@ import { emitRecord } from "./emit.js";
 import { errorMessage, errorType } from "./errors.js";
 import { StreamAggregate } from "./stream-aggregate.js";
 import type { LlmResponse, LlmUsage } from "../llm/exchange.js";
-import type { LlmOutcome, LlmRecorder } from "../llm/llm-recorder.js";
+import { LlmRecorder } from "../llm/llm-recorder.js";
+import type { LlmOutcome } from "../llm/llm-recorder.js";
 import { responseText } from "../llm/llm-recorder.js";
 import { Op } from "../dialects/ops.js";
 import { observeResolvedStream, quietly } from "./streams.js";
@@ -60,7 +61,7 @@ export class CoatCall implements ActiveCall, Scope {
      */
     private readonly logAttributes: Attributes | undefined,
     /** LLM ops: the call's LLM semantics (shapes, dialects). */
-    private readonly llmRecorder?: LlmRecorder,
+    private llmRecorder?: LlmRecorder,
     /** The coat call this one runs inside, if any: RUN and SESSION calls keep LLM totals. */
     private readonly parentCall?: CoatCall,
   ) {
@@ -84,6 +85,21 @@ export class CoatCall implements ActiveCall, Scope {
       if (this.settled || coating.mode === "none") return;
       const attributes: Attributes = {};
       captureInputInto(coating, this.span, args, attributes);
+      this.span.setAttributes(attributes);
+    });
+  }
+
+  /**
+   * For adapters that learn an LLM call's request only after it started (the OpenAI Agents SDK's
+   * response spans): the request recognised now, its messages, model and tools on the span.
+   */
+  lateLlmRequest(args: ArrayLike<unknown>): void {
+    guard("recording an LLM request", () => {
+      const coating = this.coating;
+      if (this.settled || coating.llmRules === undefined || this.llmRecorder?.hasRequest === true) return;
+      const attributes: Attributes = {};
+      this.llmRecorder = LlmRecorder.start(coating, args, coating.staticAttributeCount + 8, attributes);
+      markRendered(this.span, attributes);
       this.span.setAttributes(attributes);
     });
   }

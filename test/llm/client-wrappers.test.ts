@@ -94,6 +94,43 @@ describe("coatOpenAI", () => {
     expect(spans.find((s) => s.status.code === 1)!.attributes[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]).toBe("hi");
   });
 
+  it("records responses.create: input items, instructions, function calls, tokens, from the Responses API's own response", async () => {
+    oa.reply({ toolCalls: [{ name: "lookup", arguments: { city: "Porto" } }], promptTokens: 21, completionTokens: 8 });
+    const response = await openai.responses.create({
+      model: "gpt-4o-mini",
+      instructions: "be brief",
+      input: [{ role: "user", content: `weather? my key is ${SECRET}` }],
+      tools: [{ type: "function", name: "lookup", description: "weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: false }],
+    });
+    expect(response.output[0]!.type).toBe("function_call");
+    expect(oa.requests.at(-1)!.path).toBe("/v1/responses");
+    const [span] = llmSpans(await h.spans(1));
+    const a = span!.attributes;
+    expect(span!.name).toBe("openai.responses.create");
+    expect(a["envpod.llm.shape"]).toBe("openai.responses");
+    // The instructions are the system message before the input items.
+    expect([a[`${SC.LLM_INPUT_MESSAGES}.0.${SC.MESSAGE_ROLE}`], a[`${SC.LLM_INPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]]).toEqual(["system", "be brief"]);
+    expect(a[`${SC.LLM_INPUT_MESSAGES}.1.${SC.MESSAGE_CONTENT}`]).toMatch(/weather\? my key is \[REDACTED/);
+    expect(a[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_TOOL_CALLS}.0.${SC.TOOL_CALL_FUNCTION_NAME}`]).toBe("lookup");
+    expect(JSON.parse(a[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_TOOL_CALLS}.0.${SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON}`] as string)).toEqual({ city: "Porto" });
+    expect([a[SC.LLM_TOKEN_COUNT_PROMPT], a[SC.LLM_TOKEN_COUNT_COMPLETION], a[SC.LLM_TOKEN_COUNT_TOTAL]]).toEqual([21, 8, 29]);
+    expect(a[SC.LLM_MODEL_NAME]).toBe("gpt-4o-mini-fake");
+    expect(h.receiver.allWireText()).not.toContain(SECRET);
+  });
+
+  it("observes a streamed responses.create in place: the text joined from the deltas, usage from response.completed", async () => {
+    oa.reply({ content: "one two three", promptTokens: 6, completionTokens: 3 });
+    const stream = await openai.responses.create({ model: "gpt-4o-mini", input: "count", stream: true });
+    let text = "";
+    for await (const event of stream) if (event.type === "response.output_text.delta") text += event.delta;
+    expect(text).toBe("one two three");
+    const [span] = llmSpans(await h.spans(1));
+    expect(span!.attributes[`${SC.LLM_INPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]).toBe("count");
+    expect(span!.attributes[`${SC.LLM_OUTPUT_MESSAGES}.0.${SC.MESSAGE_CONTENT}`]).toBe("one two three");
+    expect(span!.attributes[SC.LLM_TOKEN_COUNT_TOTAL]).toBe(9);
+    expect(span!.events.map((e) => e.name)).toContain("coat.stream.first_chunk");
+  });
+
   it("plain coat(Op.LLM) around a client call recognises the request and the response", async () => {
     const plain = new OpenAI({ apiKey: "sk-test", baseURL: oa.baseURL, maxRetries: 0 });
     const ask = coat(Op.LLM, function ask(params: OpenAI.ChatCompletionCreateParamsNonStreaming) {

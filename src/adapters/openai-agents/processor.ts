@@ -2,6 +2,9 @@ import { context } from "@opentelemetry/api";
 import { Op } from "../../dialects/ops.js";
 import type { CoatOptions } from "../../wrap/options.js";
 import type { CoatCall } from "../../wrap/call.js";
+import { LLM_SHAPE } from "../../wrap/coating.js";
+import { isRecord } from "../../llm/read.js";
+import { shapeNamed } from "../shape-named.js";
 import { OpenCalls } from "../open-calls.js";
 import { isFunctionTool, toolGuardrail } from "./tool-guardrail.js";
 import type { ToolInputGuardrail } from "./tool-guardrail.js";
@@ -25,7 +28,8 @@ interface AgentsSpan {
  * A tracing processor for the OpenAI Agents SDK (`@openai/agents`): give it to
  * `addTraceProcessor()` (beside the SDK's own exporter) or `setTraceProcessors([...])` (instead of
  * it). Each trace becomes a RUN call, and its spans calls under it in the same tree:
- * agent → AGENT, generation / response → LLM (model and token counts), function → TOOL (input
+ * agent → AGENT, generation / response → LLM (model and token counts; a Responses API span's
+ * messages, tool calls and tools too, read from the request and response it holds), function → TOOL (input
  * and output; the SDK fills a span's input as it goes, so inputs are on the span, not the request
  * record), handoff, task, turn, guardrail, custom and MCP listings → STEP. A span's error fails
  * its call. The records follow the capture mode like `coat()` calls. The processor only observes;
@@ -78,7 +82,7 @@ export class CoatAgentsProcessor {
   async onSpanStart(span: AgentsSpan): Promise<void> {
     const parent = this.calls.get(span.parentId ?? "") ?? this.calls.get(`trace:${span.traceId}`);
     const { op, name } = describeSpan(span.spanData);
-    this.calls.open(span.spanId, op, name, [], parent?.ctx ?? context.active());
+    this.calls.open(span.spanId, op, name, [], parent?.ctx ?? context.active(), span.spanData.type === "response" ? { [LLM_SHAPE]: shapeNamed("openai.responses") } : undefined);
     if (span.spanData.type === "function") {
       const keys = this.ungated.get(name);
       if (keys === undefined) this.ungated.set(name, [span.spanId]);
@@ -92,6 +96,12 @@ export class CoatAgentsProcessor {
       const data = span.spanData;
       // The SDK fills a span's input as it goes: it is known here.
       if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsed(data.input)]);
+      if (data.type === "response" && isRecord(data._response)) {
+        // The Responses model's span holds the request's input and the API's own response object.
+        const response = data._response as { model?: unknown; instructions?: unknown };
+        call.lateLlmRequest([{ model: response.model, input: data._input ?? [], ...(typeof response.instructions === "string" && { instructions: response.instructions }) }]);
+        if (span.error === null) return call.end(response);
+      }
       if (data.type === "generation") {
         const usage = generationUsage(data);
         call.llm({ ...(typeof data.model === "string" && { model: data.model }), provider: "openai", ...(usage !== undefined && { usage }) });

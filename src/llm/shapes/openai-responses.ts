@@ -48,9 +48,11 @@ function inputItems(items: readonly unknown[]): LlmMessage[] {
     if (type === "function_call") {
       const call = functionCall(item);
       if (call !== undefined) messages.push({ role: "assistant", parts: [], toolCalls: [call] });
-    } else if (type === "function_call_output") {
+    } else if (type === "function_call_output" || type === "function_call_result") {
+      // function_call_result: the OpenAI Agents SDK's own item for it (camelCase ids, output as a part or parts).
       const output = field(item, "output");
-      messages.push({ role: "tool", parts: typeof output === "string" ? [{ type: "text", text: output }] : contentParts(output), ...optional("toolCallId", str(item, "call_id")) });
+      const parts = typeof output === "string" ? [{ type: "text" as const, text: output }] : contentParts(Array.isArray(output) || !isRecord(output) ? output : [output]);
+      messages.push({ role: "tool", parts, ...optional("toolCallId", str(item, "call_id") ?? str(item, "callId")) });
     } else if (type === undefined || type === "message") {
       messages.push({ role: str(item, "role") ?? "user", parts: contentParts(field(item, "content")) });
     }
@@ -60,7 +62,7 @@ function inputItems(items: readonly unknown[]): LlmMessage[] {
 
 function functionCall(item: object): LlmToolCall | undefined {
   const name = str(item, "name");
-  return name === undefined ? undefined : { name, ...optional("id", str(item, "call_id") ?? str(item, "id")), ...optional("arguments", str(item, "arguments")) };
+  return name === undefined ? undefined : { name, ...optional("id", str(item, "call_id") ?? str(item, "callId") ?? str(item, "id")), ...optional("arguments", str(item, "arguments")) };
 }
 
 function responseTool(tool: unknown): LlmTool | undefined {

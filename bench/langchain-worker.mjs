@@ -1,6 +1,7 @@
 // One side of the LangChain benchmark, in its own process: a chain (RunnableLambda) that calls
 // ChatOpenAI (answered in process through its `fetch`) and one tool, recorded either by
-// agent-coat's callback handler (capture redacted, logs and seal on) or by the OpenInference
+// agent-coat's callback handler (capture redacted, logs and seal on; or `coat-span-only`, logs and
+// seal off) or by the OpenInference
 // LangChain instrumentation, or bare. The parent sends { calls } and gets back { ms, cpu_us,
 // spans, logs } for one round: the chains, then a flush.
 import { ChatOpenAI } from "@langchain/openai";
@@ -23,10 +24,12 @@ const spans = new CountingExporter();
 const logs = new CountingExporter();
 let flush = () => Promise.resolve();
 let callbacks = [];
-if (side === "coat") {
+if (side === "coat" || side === "coat-span-only") {
   const { register } = await import("agent-coat");
   const { CoatCallbackHandler } = await import("agent-coat/langchain");
-  const telemetry = register({ capture: "redacted", spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
+  // coat-span-only: the same handler with logs and sealing off, one span per run as the instrumentation writes.
+  const lean = side === "coat-span-only" ? { logs: false, seal: false } : {};
+  const telemetry = register({ capture: "redacted", ...lean, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
   flush = () => telemetry.forceFlush();
   callbacks = [new CoatCallbackHandler()];
 } else if (side === "openinference") {

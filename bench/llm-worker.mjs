@@ -33,12 +33,14 @@ const spans = new CountingExporter();
 const logs = new CountingExporter();
 let flush;
 let client;
-if (side === "coat" || side === "coat-with-gen-ai") {
+if (side === "coat" || side === "coat-with-gen-ai" || side === "coat-span-only") {
   const { register } = await import("agent-coat");
   const { coatOpenAI } = await import("agent-coat/openai");
   // The second coat side adds the GenAI dialect to the defaults: what writing gen_ai.* beside OpenInference costs.
-  const dialects = side === "coat" ? undefined : "envpod,openinference,gen_ai";
-  const telemetry = register({ capture: "redacted", dialects, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
+  const dialects = side === "coat-with-gen-ai" ? "envpod,openinference,gen_ai" : undefined;
+  // coat-span-only: logs and sealing off, one span per call as the instrumentation writes.
+  const lean = side === "coat-span-only" ? { logs: false, seal: false } : {};
+  const telemetry = register({ capture: "redacted", dialects, ...lean, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
   flush = () => telemetry.forceFlush();
   client = coatOpenAI(new OpenAI({ apiKey: "sk-bench", baseURL: "http://127.0.0.1:1/v1", maxRetries: 0, fetch: answer }));
 } else if (side === "openinference") {

@@ -31,7 +31,7 @@ async function serverTrace(file: string, spans: number) {
 }
 
 describe("agent-coat/mcp", () => {
-  it("client calls are TOOL and RETRIEVER calls; the server's tool handlers continue the client's trace in the other process", async () => {
+  it("client calls are TOOL and RETRIEVER calls; the server's tool, resource and prompt handlers continue the client's trace in the other process", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "coat-mcp-")), "server.jsonl");
     const transport = new StdioClientTransport({
       command: process.execPath,
@@ -60,7 +60,7 @@ describe("agent-coat/mcp", () => {
     expect(spanNamed(spans, "greet").attributes[SC.OPENINFERENCE_SPAN_KIND]).toBe("RETRIEVER");
     expect(JSON.parse(spanNamed(spans, "greet").attributes[SC.INPUT_VALUE] as string)).toEqual({ name: "Ada" });
 
-    const server = await serverTrace(file, 2);
+    const server = await serverTrace(file, 4);
     const serverAdd = server.calls.find((c) => c.name === "add")!;
     const serverPing = server.calls.find((c) => c.name === "ping")!;
     // One trace: the server's tool span is a child of the client's call span.
@@ -69,6 +69,12 @@ describe("agent-coat/mcp", () => {
     expect([serverAdd.kind, serverAdd.input, serverAdd.sealed]).toEqual(["TOOL", { a: 2, b: 3 }, true]);
     expect(serverPing.input).toEqual({}); // the request's extra is not recorded as input
     expect(serverAdd.output).toEqual({ content: [{ type: "text", text: "5" }] });
+    // Resources and prompts: RETRIEVER calls under the client's reads, the URI and the prompt's arguments as input.
+    const serverNote = server.calls.find((c) => c.name === "note")!;
+    const serverGreet = server.calls.find((c) => c.name === "greet")!;
+    expect([serverNote.kind, serverNote.input, serverNote.span.parentSpanId]).toEqual(["RETRIEVER", { uri: "note://hello" }, spanNamed(spans, "note://hello").spanId]);
+    expect([serverGreet.kind, serverGreet.input, serverGreet.span.parentSpanId]).toEqual(["RETRIEVER", { name: "Ada" }, spanNamed(spans, "greet").spanId]);
+    expect(serverNote.output).toEqual({ contents: [{ uri: "note://hello", text: "hello" }] });
   }, 60_000);
 
   it("traceparent round-trips through _meta; a malformed one is ignored", () => {

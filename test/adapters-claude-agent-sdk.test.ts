@@ -125,4 +125,25 @@ describe("agent-coat/claude-agent-sdk", () => {
     const logs = await h.logsFor(read, 3);
     expect(logsOf(logs, read).map((l) => l.eventName)).toContain("agent.policy.decision");
   }, 60_000);
+
+  it("a tool use the user's own PreToolUse hook denies never ran: its TOOL call fails as not completed, not OK", async () => {
+    fake.reply(toolUse("Read", { file_path: join(dir, "notes.txt") }), text("Denied."));
+    const deny = async () => ({ hookSpecificOutput: { hookEventName: "PreToolUse" as const, permissionDecision: "deny" as const, permissionDecisionReason: "not today" } });
+    await drain(coatQuery(query)({ prompt: "Read notes.txt", options: { ...options(), hooks: { PreToolUse: [{ hooks: [deny] }] } } }));
+    const spans = await h.spans(3);
+    const read = spanNamed(spans, "Read");
+    expect(read.status.code).toBe(2);
+    expect(read.events.find((e) => e.name === "exception")?.attributes["exception.type"]).toMatch(/NotCompleted|PermissionDenied/);
+  }, 60_000);
+
+  it("a query closed before its result (close()) still ends its run, abandoned, with the calls it had open", async () => {
+    fake.reply(toolUse("mcp__calc__add", { a: 1, b: 2 }), text("3"));
+    const q = coatQuery(query)({ prompt: "1+2?", options: options() });
+    for await (const message of q) if ((message as { type: string }).type === "assistant") break;
+    q.close();
+    const spans = await h.spans(2);
+    const run = spans.find((s) => s.parentSpanId === "")!;
+    expect(run.name).toBe("claude-agent-sdk.query");
+    expect(run.attributes["envpod.stream.abandoned"]).toBe(true);
+  }, 60_000);
 });

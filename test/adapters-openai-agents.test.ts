@@ -64,7 +64,10 @@ describe("agent-coat/openai-agents", () => {
   it("toolGuardrail(): a tool call the policies stop does not run, the model gets the reason, the decision is on the tool's own span", async () => {
     const noPorto = policy("no-porto", { ops: [Op.TOOL] }, (ctx) => ((ctx.args[0] as { city?: string }).city === "Porto" ? block("Porto is closed") : allow()));
     const guarded = new CoatAgentsProcessor({ policies: [noPorto] });
-    setTraceProcessors([guarded]);
+    // Beside another processor that comes first (as the SDK's own exporter does with addTraceProcessor()): the
+    // SDK awaits each processor's onSpanStart in turn, so the guardrail runs before this one hears of its span.
+    const first = { onTraceStart: async () => {}, onTraceEnd: async () => {}, onSpanStart: async () => {}, onSpanEnd: async () => {}, shutdown: async () => {}, forceFlush: async () => {} };
+    setTraceProcessors([first, guarded]);
     try {
       const ran: string[] = [];
       const weather = tool({ name: "weather", description: "Current weather", parameters: z.object({ city: z.string() }), execute: async ({ city }) => (ran.push(city), `21C in ${city}`) });

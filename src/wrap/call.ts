@@ -98,7 +98,9 @@ export class CoatCall implements ActiveCall, Scope {
       const coating = this.coating;
       if (this.settled || coating.llmRules === undefined || this.llmRecorder?.hasRequest === true) return;
       const attributes: Attributes = {};
-      this.llmRecorder = LlmRecorder.start(coating, args, coating.staticAttributeCount + 8, attributes);
+      // The messages get the room the span has left: it already holds what startCall() wrote.
+      const used = Object.keys((this.span as { attributes?: object }).attributes ?? {}).length;
+      this.llmRecorder = LlmRecorder.start(coating, args, Math.max(used, coating.staticAttributeCount + 8), attributes);
       markRendered(this.span, attributes);
       this.span.setAttributes(attributes);
     });

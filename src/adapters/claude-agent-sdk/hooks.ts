@@ -34,7 +34,7 @@ type HookCallback = (input: HookInput, toolUseId: string | undefined, options: {
 export type ClaudeHooks = Record<string, Array<{ matcher?: string; hooks: HookCallback[]; timeout?: number }>>;
 
 /** The hook events recorded. */
-export const RECORDED_EVENTS = ["UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "SubagentStart", "SubagentStop", "Stop", "StopFailure", "SessionEnd"] as const;
+export const RECORDED_EVENTS = ["UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolUseFailure", "PermissionDenied", "SubagentStart", "SubagentStop", "Stop", "StopFailure", "SessionEnd"] as const;
 
 export interface ClaudeHooksOptions extends CoatOptions {
   /** The session's call name (default `claude-agent`, or the session's `agent_type`). */
@@ -46,19 +46,23 @@ export interface ClaudeHooksOptions extends CoatOptions {
 const NOTHING: HookOutput = Object.freeze({}) as HookOutput;
 
 /**
- * Records a Claude Agent SDK session from its hooks: the session (an AGENT call from its first
- * prompt to `Stop`), each tool use (a TOOL call from `PreToolUse` to `PostToolUse` /
- * `PostToolUseFailure`, input and result), each sub-agent (an AGENT call from `SubagentStart` to
- * `SubagentStop`, its tool uses under it) and later prompts (STEP calls). With policies a
- * `PreToolUse` the gates stop answers `permissionDecision: "deny"` with the reason, so the tool
- * does not run and the model is told why; every other hook only observes and never fails the run.
+ * Records a Claude Agent SDK session from its hooks: each turn of the session (an AGENT call from
+ * its prompt to `Stop`; prompts injected during a turn are STEP calls), each tool use (a TOOL call
+ * from `PreToolUse` to `PostToolUse`, or failed by `PostToolUseFailure` / `PermissionDenied`, input
+ * and result), each sub-agent (an AGENT call from `SubagentStart` to `SubagentStop`, its tool uses
+ * under it; one still running when the turn stops stays open under it). A tool use the turn
+ * stopped without finishing fails as not completed. With policies a `PreToolUse` the gates stop
+ * answers `permissionDecision: "deny"` with the reason, so the tool does not run and the model is
+ * told why; every other hook only observes and never fails the run.
  */
 export class ClaudeSessionRecorder {
   readonly hooks: ClaudeHooks;
   private readonly calls: OpenCalls;
   private readonly policies: readonly Policy[];
-  /** The open calls of each session, by session id, to close what its hooks never settled. */
+  /** The open calls of each session's main thread, by session id, to close what its hooks never settled at Stop. */
   private readonly sessions = new Map<string, Set<string>>();
+  /** The last turn of each session that stopped: where hooks arriving after its Stop belong. */
+  private readonly stopped = new Map<string, Context>();
 
   constructor(private readonly options: ClaudeHooksOptions = {}) {
     this.calls = new OpenCalls(options, "recording a Claude Agent SDK hook");
@@ -68,6 +72,7 @@ export class ClaudeSessionRecorder {
       PreToolUse: (input) => this.toolStart(input),
       PostToolUse: (input) => this.toolEnd(input),
       PostToolUseFailure: (input) => this.toolFailed(input),
+      PermissionDenied: (input) => this.toolFailed(input),
       SubagentStart: (input) => this.subagentStart(input),
       SubagentStop: (input) => this.subagentStop(input),
       Stop: (input) => this.stop(input),
@@ -75,16 +80,25 @@ export class ClaudeSessionRecorder {
       SessionEnd: (input) => this.sessionEnd(input),
     };
     this.hooks = {};
+    // With policies, a PreToolUse hook that fails or times out (an approval that outlasts it) must not let the tool run.
+    const failClosed = this.policies.length > 0 || governance.policies.length > 0;
     for (const event of RECORDED_EVENTS) {
       const handle = handlers[event];
-      this.hooks[event] = [{ hooks: [async (input) => guarded(handle, input)] }];
+      this.hooks[event] = [{ hooks: [async (input) => guarded(handle, input)], ...(event === "PreToolUse" && failClosed && { onFailure: "block" as const }) }];
     }
   }
 
-  /** Closes every call still open (a run that ended without its `Stop`): each ends without output. */
-  closeAll(): void {
-    for (const key of this.calls.keys()) this.calls.close(key, (call) => call.end(undefined));
+  /** Closes every call still open when the run ends: tool uses and sub-agents fail as not completed, turns end (or fail with `error`). */
+  closeAll(error?: unknown): void {
+    for (const key of this.calls.keys()) {
+      this.calls.close(key, (call) => {
+        if (!key.startsWith("session:")) call.fail(notCompleted(key));
+        else if (error !== undefined) call.fail(error);
+        else call.end(undefined);
+      });
+    }
     this.sessions.clear();
+    this.stopped.clear();
   }
 
   private prompt(input: HookInput): HookOutput {
@@ -102,7 +116,9 @@ export class ClaudeSessionRecorder {
     if (id === undefined) return NOTHING;
     const args = [input.tool_input ?? {}];
     const parent = this.parentOf(input);
-    const call = this.track(input.session_id, toolKey(id), (key) => this.calls.open(key, Op.TOOL, input.tool_name ?? "tool", args, parent.ctx));
+    const open = (key: string) => this.calls.open(key, Op.TOOL, input.tool_name ?? "tool", args, parent.ctx);
+    // A sub-agent's tool uses may outlive the turn: they are not the turn's to close at its Stop.
+    const call = input.agent_id === undefined ? this.track(input.session_id, toolKey(id), open) : open(toolKey(id));
     if (call === undefined) return NOTHING;
     call.setAttribute("tool_call.id", id);
     if (this.policies.length === 0 && governance.policies.length === 0) return NOTHING;
@@ -113,27 +129,30 @@ export class ClaudeSessionRecorder {
   }
 
   private toolEnd(input: HookInput): HookOutput {
-    if (input.tool_use_id !== undefined) this.calls.close(toolKey(input.tool_use_id), (call) => call.end(input.tool_response));
+    if (input.tool_use_id === undefined) return NOTHING;
+    this.calls.close(toolKey(input.tool_use_id), (call) => call.end(input.tool_response));
     return NOTHING;
   }
 
   private toolFailed(input: HookInput): HookOutput {
     if (input.tool_use_id === undefined) return NOTHING;
-    const error = new Error(typeof input.error === "string" ? input.error : "tool use failed");
-    error.name = input.is_interrupt === true ? "ToolInterrupted" : "ToolUseFailure";
+    const denied = input.hook_event_name === "PermissionDenied";
+    const error = new Error(denied ? input.reason ?? "permission denied" : typeof input.error === "string" ? input.error : "tool use failed");
+    error.name = denied ? "PermissionDenied" : input.is_interrupt === true ? "ToolInterrupted" : "ToolUseFailure";
     this.calls.close(toolKey(input.tool_use_id), (call) => call.fail(error));
     return NOTHING;
   }
 
   private subagentStart(input: HookInput): HookOutput {
     if (input.agent_id === undefined) return NOTHING;
-    const root = this.session(input, []);
-    this.track(input.session_id, agentKey(input.agent_id), (key) => this.calls.open(key, Op.AGENT, input.agent_type ?? "subagent", [], root.ctx));
+    const root = this.parentOf({ ...input, agent_id: undefined });
+    this.calls.open(agentKey(input.agent_id), Op.AGENT, input.agent_type ?? "subagent", [], root.ctx);
     return NOTHING;
   }
 
   private subagentStop(input: HookInput): HookOutput {
-    if (input.agent_id !== undefined) this.calls.close(agentKey(input.agent_id), (call) => call.end(input.last_assistant_message));
+    if (input.agent_id === undefined) return NOTHING;
+    this.calls.close(agentKey(input.agent_id), (call) => call.end(input.last_assistant_message));
     return NOTHING;
   }
 
@@ -149,6 +168,7 @@ export class ClaudeSessionRecorder {
 
   private sessionEnd(input: HookInput): HookOutput {
     this.closeSession(input.session_id, (call) => call.end(undefined));
+    this.stopped.delete(input.session_id);
     return NOTHING;
   }
 
@@ -163,19 +183,33 @@ export class ClaudeSessionRecorder {
     return call ?? { ctx: context.active() };
   }
 
-  /** A sub-agent's hooks carry its `agent_id`: their tool uses go under it. */
+  /**
+   * A sub-agent's hooks carry its `agent_id`: their tool uses go under it. Otherwise the open turn;
+   * after its Stop (a sub-agent still at work) the turn that stopped; else a turn opened now.
+   */
   private parentOf(input: HookInput): { ctx: Context } {
     const agent = input.agent_id === undefined ? undefined : this.calls.get(agentKey(input.agent_id));
-    return agent ?? this.session(input, []);
+    if (agent !== undefined) return agent;
+    const open = this.calls.get(sessionKey(input.session_id));
+    if (open !== undefined) return open;
+    const stopped = this.stopped.get(input.session_id);
+    return stopped !== undefined ? { ctx: stopped } : this.session(input, []);
   }
 
+  /** Ends the session's turn: its tool uses that never finished fail as not completed; sub-agents at work stay open. */
   private closeSession(sessionId: string, settle: (call: CoatCall) => void): void {
     const keys = this.sessions.get(sessionId);
     this.sessions.delete(sessionId);
     const rootKey = sessionKey(sessionId);
-    for (const key of keys ?? []) if (key !== rootKey) this.calls.close(key, (call) => call.end(undefined));
+    for (const key of keys ?? []) if (key !== rootKey) this.calls.close(key, (call) => call.fail(notCompleted(key)));
+    const turn = this.calls.get(rootKey);
+    if (turn !== undefined) {
+      if (this.stopped.size >= MAX_STOPPED) this.stopped.delete(this.stopped.keys().next().value!);
+      this.stopped.set(sessionId, turn.ctx);
+    }
     this.calls.close(rootKey, settle);
   }
+
 
   private track<T>(sessionId: string, key: string, open: (key: string) => T): T {
     let keys = this.sessions.get(sessionId);
@@ -199,6 +233,14 @@ async function guarded(handle: (input: HookInput) => HookOutput | Promise<HookOu
 function stopError(input: HookInput): Error {
   const error = new Error(input.error_details ?? (typeof input.error === "string" ? input.error : "the turn ended in an API error"));
   error.name = typeof input.error === "string" ? input.error : "StopFailure";
+  return error;
+}
+
+const MAX_STOPPED = 1000;
+
+function notCompleted(key: string): Error {
+  const error = new Error(key.startsWith("agent:") ? "the sub-agent did not finish before the run ended" : "the tool use did not finish: no PostToolUse or failure hook came for it");
+  error.name = "NotCompleted";
   return error;
 }
 

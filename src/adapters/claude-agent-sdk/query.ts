@@ -35,8 +35,8 @@ interface ResultMessage {
  * Wraps `query()`: each call is a RUN call and one trace, with the session recorded from its hooks
  * under it (see coatClaudeHooks). The options' own hooks are kept and run beside agent-coat's.
  * The Query returned is the SDK's own object, its methods untouched; the run ends with the
- * `result` message (its tokens, cost and turns on the run), or when the iteration ends, breaks or
- * throws.
+ * `result` message (its tokens, cost and turns on the run), or when the iteration ends or throws;
+ * one stopped before its result (`break`, `return()`, `close()`, `await using`) is abandoned.
  */
 export function coatQuery<Q extends QueryFunction>(query: Q, options: CoatQueryOptions = {}): Q {
   if (typeof query !== "function") throw new TypeError("agent-coat: coatQuery(query) takes the query function of @anthropic-ai/claude-agent-sdk");
@@ -54,8 +54,8 @@ export function coatQuery<Q extends QueryFunction>(query: Q, options: CoatQueryO
       runs.close(key, (call) => call.fail(error));
       throw error;
     }
-    observe(q, (settle) => {
-      recorder.closeAll();
+    observe(q, (settle, error) => {
+      recorder.closeAll(error);
       runs.close(key, settle);
     });
     return q;
@@ -76,13 +76,13 @@ function withHooks(params: QueryParams, hooks: ClaudeHooks): QueryParams {
  * its `next` / `return` / `throw`, and those of the iterator its `Symbol.asyncIterator` hands out
  * (the SDK's Query iterates an inner generator), are observed in place.
  */
-function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatCall) => void) => void): void {
+function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatCall) => void, error?: unknown) => void): void {
   let result: ResultMessage | undefined;
   let done = false;
-  const end = (settle: (call: CoatCall) => void): void => {
+  const end = (settle: (call: CoatCall) => void, error?: unknown): void => {
     if (done) return;
     done = true;
-    finish(settle);
+    finish(settle, error);
   };
   const settleWithResult = (call: CoatCall): void => {
     if (result === undefined) return call.end(undefined);
@@ -90,6 +90,8 @@ function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatC
     if (result.is_error === true || result.subtype !== "success") call.fail(resultError(result));
     else call.end(result.result);
   };
+  /** Stopped by the reader: with its result the run is complete, without it abandoned. */
+  const stopped = (): void => end((call) => (result === undefined ? call.abandon() : settleWithResult(call)));
   const track = async (step: Promise<IteratorResult<unknown, void>>): Promise<IteratorResult<unknown, void>> => {
     try {
       const item = await step;
@@ -97,7 +99,7 @@ function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatC
       else if (isResult(item.value)) result = item.value;
       return item;
     } catch (error) {
-      end((call) => call.fail(error));
+      end((call) => call.fail(error), error);
       throw error;
     }
   };
@@ -110,13 +112,13 @@ function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatC
       next: (...args: [] | [unknown]) => track(Reflect.apply(next, it, args) as Promise<IteratorResult<unknown, void>>),
       ...(typeof stop === "function" && {
         return: (value?: unknown) => {
-          end(settleWithResult);
+          stopped();
           return Reflect.apply(stop, it, [value]);
         },
       }),
       ...(typeof fail === "function" && {
         throw: (error?: unknown) => {
-          end((call) => call.fail(error));
+          end((call) => call.fail(error), error);
           return Reflect.apply(fail, it, [error]);
         },
       }),
@@ -138,6 +140,19 @@ function observe(q: AsyncGenerator<unknown, void>, finish: (settle: (call: CoatC
         return it;
       },
     });
+    // The SDK's Query also ends by close() and by `await using` (Symbol.asyncDispose): the run ends with it.
+    for (const name of ["close", Symbol.asyncDispose] as const) {
+      const original = (q as unknown as Record<PropertyKey, unknown>)[name];
+      if (typeof original !== "function") continue;
+      Object.defineProperty(q, name, {
+        configurable: true,
+        writable: true,
+        value: function (this: unknown, ...args: unknown[]) {
+          stopped();
+          return Reflect.apply(original, this, args);
+        },
+      });
+    }
   } catch (error) {
     reportOnce("observing a Claude Agent SDK query", error);
   }

@@ -8,8 +8,7 @@ import { shapeNamed } from "../shape-named.js";
 import { OpenCalls } from "../open-calls.js";
 import { isFunctionTool, toolGuardrail } from "./tool-guardrail.js";
 import type { ToolInputGuardrail } from "./tool-guardrail.js";
-
-const MAX_UNGATED = 1000;
+import { FunctionSpans } from "./function-spans.js";
 
 /** The parts of the Agents SDK's traces and spans this processor reads (`@openai/agents-core`'s Trace and Span). */
 interface AgentsTrace {
@@ -37,8 +36,8 @@ interface AgentsSpan {
  */
 export class CoatAgentsProcessor {
   private readonly calls: OpenCalls;
-  /** Function spans open and not yet gated, by tool name, oldest first: a tool guardrail runs inside its tool's span. */
-  private readonly ungated = new Map<string, string[]>();
+  /** Function spans open and not yet gated: a tool guardrail runs inside its tool's span. */
+  private readonly functions = new FunctionSpans();
 
   constructor(private readonly options: CoatOptions = {}) {
     this.calls = new OpenCalls(options, "recording an OpenAI Agents span");
@@ -51,7 +50,7 @@ export class CoatAgentsProcessor {
    * (`rejectContent`), and the decision is recorded on the tool's call.
    */
   toolGuardrail(): ToolInputGuardrail {
-    return toolGuardrail(this.options, (name) => this.takeUngated(name), this.calls);
+    return toolGuardrail(this.options, (name, args) => this.functionCall(name, args), this.calls);
   }
 
   /** Adds toolGuardrail() to every function tool given (the same objects, returned). */
@@ -61,14 +60,12 @@ export class CoatAgentsProcessor {
     return tools;
   }
 
-  private takeUngated(name: string): { key: string; call: CoatCall } | undefined {
-    const keys = this.ungated.get(name);
-    while (keys !== undefined && keys.length > 0) {
-      const key = keys.shift()!;
-      const call = this.calls.get(key);
-      if (call !== undefined) return { key, call };
-    }
-    return undefined;
+  private async functionCall(name: string, args: string): Promise<{ key: string; call: CoatCall } | undefined> {
+    // With a trace open its function span is coming, if this processor is registered at all.
+    const expectSpan = this.calls.keys().some((key) => key.startsWith("trace:"));
+    const key = await this.functions.take(name, args, expectSpan);
+    const call = key === undefined ? undefined : this.calls.get(key);
+    return call === undefined ? undefined : { key: key!, call };
   }
 
   async onTraceStart(trace: AgentsTrace): Promise<void> {
@@ -83,23 +80,19 @@ export class CoatAgentsProcessor {
     const parent = this.calls.get(span.parentId ?? "") ?? this.calls.get(`trace:${span.traceId}`);
     const { op, name } = describeSpan(span.spanData);
     this.calls.open(span.spanId, op, name, [], parent?.ctx ?? context.active(), span.spanData.type === "response" ? { [LLM_SHAPE]: shapeNamed("openai.responses") } : undefined);
-    if (span.spanData.type === "function") {
-      const keys = this.ungated.get(name);
-      if (keys === undefined) this.ungated.set(name, [span.spanId]);
-      else if (keys.length < MAX_UNGATED) keys.push(span.spanId);
-    }
+    if (span.spanData.type === "function") this.functions.started(name, span.spanId, span);
   }
 
   async onSpanEnd(span: AgentsSpan): Promise<void> {
-    if (span.spanData.type === "function") this.dropUngated(describeSpan(span.spanData).name, span.spanId);
+    if (span.spanData.type === "function") this.functions.ended(describeSpan(span.spanData).name, span.spanId);
     this.calls.close(span.spanId, (call) => {
       const data = span.spanData;
       // The SDK fills a span's input as it goes: it is known here.
       if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsed(data.input)]);
       if (data.type === "response" && isRecord(data._response)) {
         // The Responses model's span holds the request's input and the API's own response object.
-        const response = data._response as { model?: unknown; instructions?: unknown };
-        call.lateLlmRequest([{ model: response.model, input: data._input ?? [], ...(typeof response.instructions === "string" && { instructions: response.instructions }) }]);
+        const response = data._response as { model?: unknown; instructions?: unknown; tools?: unknown };
+        call.lateLlmRequest([{ model: response.model, input: data._input ?? [], ...(typeof response.instructions === "string" && { instructions: response.instructions }), ...(Array.isArray(response.tools) && { tools: response.tools }) }]);
         if (span.error === null) return call.end(response);
       }
       if (data.type === "generation") {
@@ -114,14 +107,8 @@ export class CoatAgentsProcessor {
     });
   }
 
-  private dropUngated(name: string, key: string): void {
-    const keys = this.ungated.get(name);
-    const at = keys?.indexOf(key) ?? -1;
-    if (at >= 0) keys!.splice(at, 1);
-    if (keys?.length === 0) this.ungated.delete(name);
-  }
-
   async shutdown(): Promise<void> {
+    this.functions.clear();
     for (const key of this.calls.keys()) this.calls.close(key, (call) => call.end(undefined));
   }
 

@@ -25,7 +25,7 @@ export function isFunctionTool(value: unknown): value is { type: "function"; inp
  * opened for the function span it runs in (`take`), or, with no such span (tracing off, the
  * processor not registered), a TOOL call of its own that holds just the decision.
  */
-export function toolGuardrail(options: CoatOptions, take: (name: string) => { key: string; call: CoatCall } | undefined, calls: OpenCalls): ToolInputGuardrail {
+export function toolGuardrail(options: CoatOptions, take: (name: string, args: string) => Promise<{ key: string; call: CoatCall } | undefined>, calls: OpenCalls): ToolInputGuardrail {
   const own = checkPolicies(options.policies, "CoatAgentsProcessor option policies");
   let standalone = 0;
   return {
@@ -35,7 +35,7 @@ export function toolGuardrail(options: CoatOptions, take: (name: string) => { ke
       try {
         if (own.length === 0 && governance.policies.length === 0) return ALLOW;
         const args = [parsed(toolCall.arguments)];
-        const open = take(toolCall.name);
+        const open = await take(toolCall.name, toolCall.arguments);
         const key = open?.key ?? `guardrail:${++standalone}`;
         const call = open?.call ?? calls.open(key, Op.TOOL, toolCall.name, args, context.active());
         if (call === undefined) return ALLOW;

@@ -29,16 +29,7 @@ export function fakeOpenAI(reply) {
     events.push(chunk([{ index: 0, delta: {}, finish_reason: finish }]));
     if (body.stream_options?.include_usage) events.push(chunk([], { usage }));
     events.push("data: [DONE]\n\n");
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream({
-      async pull(controller) {
-        const next = events.shift();
-        if (next === undefined) return controller.close();
-        await new Promise((resolve) => setTimeout(resolve, 2));
-        controller.enqueue(encoder.encode(next));
-      },
-    });
-    return new Response(stream, { status: 200, headers: { ...headers, "content-type": "text/event-stream" } });
+    return eventStream(events, headers);
   };
 }
 
@@ -77,6 +68,11 @@ function responsesAnswer(body, answer, n) {
     events.push(event("response.output_item.done", { output_index: index, item }));
   });
   events.push(event("response.completed", { response: response("completed", output) }));
+  return eventStream(events, headers);
+}
+
+/** An SSE response that sends `events` one at a time, a few milliseconds apart, as a server streams. */
+function eventStream(events, headers) {
   const encoder = new TextEncoder();
   const stream = new ReadableStream({
     async pull(controller) {

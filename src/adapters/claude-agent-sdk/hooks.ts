@@ -61,6 +61,9 @@ export class ClaudeSessionRecorder {
   private readonly policies: readonly Policy[];
   /** The open calls of each session's main thread, by session id, to close what its hooks never settled at Stop. */
   private readonly sessions = new Map<string, Set<string>>();
+  /** The open tool uses of each sub-agent, closed at its SubagentStop; and the sub-agents of each session, closed at SessionEnd. */
+  private readonly subagentTools = new Map<string, Set<string>>();
+  private readonly sessionSubagents = new Map<string, Set<string>>();
   /** The last turn of each session that stopped: where hooks arriving after its Stop belong. */
   private readonly stopped = new Map<string, Context>();
 
@@ -98,6 +101,8 @@ export class ClaudeSessionRecorder {
       });
     }
     this.sessions.clear();
+    this.subagentTools.clear();
+    this.sessionSubagents.clear();
     this.stopped.clear();
   }
 
@@ -118,7 +123,7 @@ export class ClaudeSessionRecorder {
     const parent = this.parentOf(input);
     const open = (key: string) => this.calls.open(key, Op.TOOL, input.tool_name ?? "tool", args, parent.ctx);
     // A sub-agent's tool uses may outlive the turn: they are not the turn's to close at its Stop.
-    const call = input.agent_id === undefined ? this.track(input.session_id, toolKey(id), open) : open(toolKey(id));
+    const call = input.agent_id === undefined ? this.track(input.session_id, toolKey(id), open) : open(member(this.subagentTools, input.agent_id, toolKey(id)));
     if (call === undefined) return NOTHING;
     call.setAttribute("tool_call.id", id);
     if (this.policies.length === 0 && governance.policies.length === 0) return NOTHING;
@@ -130,12 +135,14 @@ export class ClaudeSessionRecorder {
 
   private toolEnd(input: HookInput): HookOutput {
     if (input.tool_use_id === undefined) return NOTHING;
+    if (input.agent_id !== undefined) this.subagentTools.get(input.agent_id)?.delete(toolKey(input.tool_use_id));
     this.calls.close(toolKey(input.tool_use_id), (call) => call.end(input.tool_response));
     return NOTHING;
   }
 
   private toolFailed(input: HookInput): HookOutput {
     if (input.tool_use_id === undefined) return NOTHING;
+    if (input.agent_id !== undefined) this.subagentTools.get(input.agent_id)?.delete(toolKey(input.tool_use_id));
     const denied = input.hook_event_name === "PermissionDenied";
     const error = new Error(denied ? input.reason ?? "permission denied" : typeof input.error === "string" ? input.error : "tool use failed");
     error.name = denied ? "PermissionDenied" : input.is_interrupt === true ? "ToolInterrupted" : "ToolUseFailure";
@@ -145,15 +152,23 @@ export class ClaudeSessionRecorder {
 
   private subagentStart(input: HookInput): HookOutput {
     if (input.agent_id === undefined) return NOTHING;
-    const root = this.parentOf({ ...input, agent_id: undefined });
-    this.calls.open(agentKey(input.agent_id), Op.AGENT, input.agent_type ?? "subagent", [], root.ctx);
+    const root = this.parentOf({ ...input, agent_id: undefined, agent_type: undefined });
+    this.calls.open(member(this.sessionSubagents, input.session_id, agentKey(input.agent_id)), Op.AGENT, input.agent_type ?? "subagent", [], root.ctx);
     return NOTHING;
   }
 
   private subagentStop(input: HookInput): HookOutput {
     if (input.agent_id === undefined) return NOTHING;
-    this.calls.close(agentKey(input.agent_id), (call) => call.end(input.last_assistant_message));
+    this.closeSubagent(input.agent_id, (call) => call.end(input.last_assistant_message));
+    this.sessionSubagents.get(input.session_id)?.delete(agentKey(input.agent_id));
     return NOTHING;
+  }
+
+  /** Ends a sub-agent: its tool uses that never finished fail as not completed. */
+  private closeSubagent(agentId: string, settle: (call: CoatCall) => void): void {
+    for (const key of this.subagentTools.get(agentId) ?? []) this.calls.close(key, (call) => call.fail(notCompleted(key)));
+    this.subagentTools.delete(agentId);
+    this.calls.close(agentKey(agentId), settle);
   }
 
   private stop(input: HookInput): HookOutput {
@@ -167,6 +182,8 @@ export class ClaudeSessionRecorder {
   }
 
   private sessionEnd(input: HookInput): HookOutput {
+    for (const key of this.sessionSubagents.get(input.session_id) ?? []) this.closeSubagent(key.slice("agent:".length), (call) => call.fail(notCompleted(key)));
+    this.sessionSubagents.delete(input.session_id);
     this.closeSession(input.session_id, (call) => call.end(undefined));
     this.stopped.delete(input.session_id);
     return NOTHING;
@@ -236,7 +253,16 @@ function stopError(input: HookInput): Error {
   return error;
 }
 
-const MAX_STOPPED = 1000;
+// A stopped turn is kept (its span included) only for the hooks that may still come after its Stop.
+const MAX_STOPPED = 100;
+
+/** Adds `key` to the set of `owner` in `sets`, and returns it. */
+function member(sets: Map<string, Set<string>>, owner: string, key: string): string {
+  let set = sets.get(owner);
+  if (set === undefined) sets.set(owner, (set = new Set()));
+  set.add(key);
+  return key;
+}
 
 function notCompleted(key: string): Error {
   const error = new Error(key.startsWith("agent:") ? "the sub-agent did not finish before the run ended" : "the tool use did not finish: no PostToolUse or failure hook came for it");

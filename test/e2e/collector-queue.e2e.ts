@@ -5,6 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
+import { SEAL_CHECKPOINT_NAME } from "../../src/dialects/keys.js";
 import { e2e } from "./context.js";
 import { startCollector } from "./support/collector.js";
 import type { CollectorRoutes } from "./support/collector.js";
@@ -45,10 +46,15 @@ it.runIf(!DOCKER)("a Collector restart while Jaeger and the Datadog intake are d
 
   // Jaeger and the Datadog intake are not running: the Collector accepts, writes its file and queues the rest on disk.
   const run = await runDemo(dir, { OTEL_EXPORTER_OTLP_ENDPOINT: first.service.otlpHttpUrl, ENVPOD_COAT_CAPTURE: "raw" });
+  // Everything the demo sent, its final checkpoints included (they carry no trace id), is written before the stop:
+  // the file exporter has no queue of its own, and what this test asks of the restart is the queued exporters'.
   await eventually(
-    "the demo's records in the Collector's file",
+    "the demo's records and checkpoints in the Collector's file",
     () => readOtlpJsonLines(routes.file),
-    (written) => ofTrace(written.spans, run.traceId).length >= run.spans.length && ofTrace(written.logs, run.traceId).length >= run.logs.length,
+    (written) =>
+      ofTrace(written.spans, run.traceId).length >= run.spans.length &&
+      ofTrace(written.logs, run.traceId).length >= run.logs.length &&
+      written.logs.filter((l) => l.eventName === SEAL_CHECKPOINT_NAME).length >= run.checkpoints.logs.length,
   );
   await stopFirst();
 

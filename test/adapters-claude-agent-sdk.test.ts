@@ -8,7 +8,7 @@ import { createSdkMcpServer, query, tool } from "@anthropic-ai/claude-agent-sdk"
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Op, PolicyKey, allow, block, coat, policy } from "../src/index.js";
+import { Op, PolicyKey, allow, block, coat, policy, redact } from "../src/index.js";
 import { coatClaudeHooks, coatQuery } from "../src/adapters/claude-agent-sdk/index.js";
 import { verifyWire } from "./delivery/support.js";
 import { startAnthropicFake } from "./fakes/anthropic-api.js";
@@ -33,14 +33,15 @@ afterAll(async () => {
 });
 
 const add = tool("add", "Add two numbers", { a: z.number(), b: z.number(), apiKey: z.string().optional() }, async ({ a, b }) => ({ content: [{ type: "text", text: String(a + b) }] }));
+const echo = tool("echo", "Echoes its input", { note: z.string() }, async (input) => ({ content: [{ type: "text", text: JSON.stringify(input) }] }));
 const options = () => ({
   cwd: dir,
   model: "claude-sonnet-4-5",
   maxTurns: 6,
   settingSources: [],
   persistSession: false,
-  mcpServers: { calc: createSdkMcpServer({ name: "calc", version: "1.0.0", tools: [add] }) },
-  allowedTools: ["mcp__calc__add", "Read", "Agent"],
+  mcpServers: { calc: createSdkMcpServer({ name: "calc", version: "1.0.0", tools: [add, echo] }) },
+  allowedTools: ["mcp__calc__add", "mcp__calc__echo", "Read", "Agent"],
   env: { ...process.env, ANTHROPIC_BASE_URL: fake.url, ANTHROPIC_API_KEY: "test-key", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1", HOME: dir },
 });
 const toolUse = (name: string, input: unknown): FakeReply => ({ message: { content: [{ type: "tool_use", name, input }] } });
@@ -146,4 +147,20 @@ describe("agent-coat/claude-agent-sdk", () => {
     expect(run.name).toBe("claude-agent-sdk.query");
     expect(run.attributes["envpod.stream.abandoned"]).toBe(true);
   }, 60_000);
+
+  it("with policies, a redact() decision is carried out: Claude Code runs the tool with the input the hook gives back", async () => {
+    const noNotes = policy("no-notes-out", { ops: [Op.TOOL] }, (ctx) => (ctx.name === "mcp__calc__echo" ? redact(["0.note"]) : allow()));
+    fake.reply(toolUse("mcp__calc__echo", { note: `card ${SECRET}` }), text("Echoed."));
+    const before = fake.requests.length;
+    await drain(coatQuery(query, { policies: [noNotes] })({ prompt: "Echo the note", options: options() }));
+    // What the tool got, as the model saw it come back.
+    const result = JSON.stringify(fake.requests.slice(before).at(-1)?.body?.messages.at(-1));
+    expect(result).toContain("[REDACTED]");
+    expect(result).not.toContain(SECRET);
+    const spans = await h.spans(3);
+    const echoed = spanNamed(spans, "mcp__calc__echo");
+    expect(echoed.attributes[PolicyKey.DECISION]).toBe("redact");
+    expect(echoed.status.code).toBe(1);
+  }, 60_000);
 });
+

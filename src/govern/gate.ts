@@ -153,24 +153,27 @@ function deniedReason(approval: ApprovalFacts): string {
 }
 
 /**
- * For adapters that see a call start but cannot change it (a framework's callbacks): the call's
- * policies decide, the decision is recorded on the started call, and the error to stop the run
- * with is returned (the call failed with it). Decisions that would change or defer the call
- * (redact, modify, queue) cannot be carried out from there, so they stop it too, saying why.
+ * For adapters that see a call start (a framework's callbacks): the call's policies decide, the
+ * decision is recorded on the started call, and the error to stop the run with is returned (the
+ * call failed with it). A framework that lets the callback change the call's input passes
+ * `change`: redact and modify decisions are then carried out through it, with the arguments the
+ * call is to run with. Without it, and for queue, the call is stopped instead, saying why.
  */
-export async function gateStartedCall(call: CoatCall, own: readonly Policy[], args: unknown[], approver: Approver | undefined): Promise<PolicyViolationError | undefined> {
+export async function gateStartedCall(call: CoatCall, own: readonly Policy[], args: unknown[], approver: Approver | undefined, change?: (args: unknown[]) => void): Promise<PolicyViolationError | undefined> {
   const gates = gatesOf(call.coating, own, true);
   if (gates === undefined || gates.call.length === 0) return undefined;
   const ctx = contextOf(call.coating, call, args);
   let verdict = await evaluateAsync(gates.call, ctx, governance.debug);
   const kind = verdict.decision.kind;
-  if (kind === "redact" || kind === "modify" || kind === "queue") {
+  const changes = kind === "redact" || kind === "modify";
+  if (kind === "queue" || (changes && change === undefined)) {
     verdict = { ...verdict, decision: block(`${kind} cannot be carried out from a framework callback (the run's input is not ours to change); wrap the tool's function with coat() instead`) };
   }
   const approval = verdict.decision.kind === "pause" ? await askApproval(approver ?? governance.approver, verdict, ctx) : undefined;
   settleDecision(call, verdict, "call", approval);
   if (verdict.decision.kind === "block") return stop(call, ctx, verdict);
   if (approval !== undefined && !approval.approved) return stop(call, ctx, verdict, deniedReason(approval));
+  if (verdict.changed.length > 0) change?.(verdict.args);
   governance.ledger.count(ctx.runId, ctx.name);
   return undefined;
 }

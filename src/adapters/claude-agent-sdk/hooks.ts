@@ -127,8 +127,10 @@ export class ClaudeSessionRecorder {
     if (call === undefined) return NOTHING;
     call.setAttribute("tool_call.id", id);
     if (this.policies.length === 0 && governance.policies.length === 0) return NOTHING;
-    const stopped = await gateStartedCall(call, this.policies, args, this.options.approver);
-    if (stopped === undefined) return NOTHING;
+    // Claude Code runs the tool with the input a PreToolUse hook gives back: redact() and modify() are carried out.
+    let updated: unknown;
+    const stopped = await gateStartedCall(call, this.policies, args, this.options.approver, (changed) => (updated = changed[0]));
+    if (stopped === undefined) return updated === undefined ? NOTHING : { hookSpecificOutput: { hookEventName: "PreToolUse", updatedInput: updated } };
     this.calls.forget(toolKey(id));
     return { hookSpecificOutput: { hookEventName: "PreToolUse", permissionDecision: "deny", permissionDecisionReason: stopped.message } };
   }

@@ -66,6 +66,7 @@ export class ClaudeSessionRecorder {
   private readonly sessionSubagents = new Map<string, Set<string>>();
   /** The last turn of each session that stopped: where hooks arriving after its Stop belong. */
   private readonly stopped = new Map<string, Context>();
+  private prompts = 0;
 
   constructor(private readonly options: ClaudeHooksOptions = {}) {
     this.calls = new OpenCalls(options, "recording a Claude Agent SDK hook");
@@ -109,10 +110,12 @@ export class ClaudeSessionRecorder {
   private prompt(input: HookInput): HookOutput {
     const known = this.calls.get(sessionKey(input.session_id));
     if (known === undefined) this.session(input, [input.prompt ?? ""]);
-    else this.track(input.session_id, `prompt:${input.session_id}:${Date.now()}`, (key) => {
+    else {
+      // A prompt injected during a turn: a STEP call that ends as it starts.
+      const key = `prompt:${++this.prompts}`;
       this.calls.open(key, Op.STEP, "user prompt", [input.prompt ?? ""], known.ctx);
       this.calls.close(key, (call) => call.end(undefined));
-    });
+    }
     return NOTHING;
   }
 

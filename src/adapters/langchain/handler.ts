@@ -5,6 +5,7 @@ import type { CoatCall } from "../../wrap/call.js";
 import { LLM_SHAPE } from "../../wrap/coating.js";
 import type { AdapterOptions } from "../../wrap/coating.js";
 import { OpenCalls } from "../open-calls.js";
+import { parsedJsonText } from "../json-text.js";
 import { gateStartedCall } from "../../govern/gate.js";
 import { checkPolicies, governance } from "../../govern/governance.js";
 import type { Policy } from "../../govern/policy.js";
@@ -19,16 +20,6 @@ function className(serialized: unknown): string | undefined {
   const id = list(serialized, "id");
   const last = id?.[id.length - 1];
   return typeof last === "string" ? last : undefined;
-}
-
-/** A tool's input as LangChain passes it (a string, often JSON): the value, parsed when it is JSON. */
-function toolInput(input: unknown): unknown {
-  if (typeof input !== "string") return input;
-  try {
-    return JSON.parse(input);
-  } catch {
-    return input;
-  }
 }
 
 /** A LangChain message as plain data: what the record shows, without the class's serialization fields. */
@@ -169,7 +160,8 @@ export class CoatCallbackHandler extends BaseCallbackHandler {
   }
 
   override async handleToolStart(tool: unknown, input: string, runId: string, parentRunId?: string, _tags?: string[], _metadata?: unknown, runName?: string, toolCallId?: string): Promise<void> {
-    const args = [toolInput(input)];
+    // LangChain passes a tool's input as a string, often JSON.
+    const args = [parsedJsonText(input)];
     const call = this.open(Op.TOOL, runName ?? className(tool) ?? "tool", args, runId, parentRunId);
     if (call !== undefined && typeof toolCallId === "string") call.setAttribute("tool_call.id", toolCallId);
     if (call === undefined || (this.policies.length === 0 && governance.policies.length === 0)) return;

@@ -6,6 +6,7 @@ import { LLM_SHAPE } from "../../wrap/coating.js";
 import { isRecord } from "../../llm/read.js";
 import { shapeNamed } from "../shape-named.js";
 import { OpenCalls } from "../open-calls.js";
+import { parsedJsonText } from "../json-text.js";
 import { isFunctionTool, toolGuardrail } from "./tool-guardrail.js";
 import type { ToolInputGuardrail } from "./tool-guardrail.js";
 import { FunctionSpans } from "./function-spans.js";
@@ -38,6 +39,8 @@ export class CoatAgentsProcessor {
   private readonly calls: OpenCalls;
   /** Function spans open and not yet gated: a tool guardrail runs inside its tool's span. */
   private readonly functions = new FunctionSpans();
+  /** Traces open now: while one is, a guardrail's function span is coming (if this processor is registered). */
+  private openTraces = 0;
 
   constructor(private readonly options: CoatOptions = {}) {
     this.calls = new OpenCalls(options, "recording an OpenAI Agents span");
@@ -61,18 +64,18 @@ export class CoatAgentsProcessor {
   }
 
   private async functionCall(name: string, args: string): Promise<{ key: string; call: CoatCall } | undefined> {
-    // With a trace open its function span is coming, if this processor is registered at all.
-    const expectSpan = this.calls.keys().some((key) => key.startsWith("trace:"));
-    const key = await this.functions.take(name, args, expectSpan);
+    const key = await this.functions.take(name, args, this.openTraces > 0);
     const call = key === undefined ? undefined : this.calls.get(key);
     return call === undefined ? undefined : { key: key!, call };
   }
 
   async onTraceStart(trace: AgentsTrace): Promise<void> {
+    this.openTraces++;
     this.calls.open(`trace:${trace.traceId}`, Op.RUN, trace.name || "agent workflow", [], context.active());
   }
 
   async onTraceEnd(trace: AgentsTrace): Promise<void> {
+    this.openTraces = Math.max(0, this.openTraces - 1);
     this.calls.close(`trace:${trace.traceId}`, (call) => call.end(undefined));
   }
 
@@ -88,7 +91,7 @@ export class CoatAgentsProcessor {
     this.calls.close(span.spanId, (call) => {
       const data = span.spanData;
       // The SDK fills a span's input as it goes: it is known here.
-      if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsed(data.input)]);
+      if ((data.type === "function" || data.type === "generation") && data.input !== undefined && data.input !== "") call.lateInput([parsedJsonText(data.input)]);
       if (data.type === "response" && isRecord(data._response)) {
         // The Responses model's span holds the request's input and the API's own response object.
         const response = data._response as { model?: unknown; instructions?: unknown; tools?: unknown };
@@ -109,6 +112,7 @@ export class CoatAgentsProcessor {
 
   async shutdown(): Promise<void> {
     this.functions.clear();
+    this.openTraces = 0;
     for (const key of this.calls.keys()) this.calls.close(key, (call) => call.end(undefined));
   }
 
@@ -146,18 +150,9 @@ function generationUsage(data: AgentsSpan["spanData"]): { input?: number; output
 }
 
 function outputOf(data: AgentsSpan["spanData"]): unknown {
-  if (data.type === "function") return parsed(data.output);
+  if (data.type === "function") return parsedJsonText(data.output);
   if (data.type === "generation") return data.output;
   if (data.type === "guardrail") return { triggered: data.triggered };
   if (data.type === "custom") return data.data;
   return undefined;
-}
-
-function parsed(value: unknown): unknown {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
 }

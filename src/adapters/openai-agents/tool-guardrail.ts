@@ -6,6 +6,7 @@ import { reportOnce } from "../../runtime/report.js";
 import type { CoatCall } from "../../wrap/call.js";
 import type { CoatOptions } from "../../wrap/options.js";
 import type { OpenCalls } from "../open-calls.js";
+import { parsedJsonText } from "../json-text.js";
 
 /** `@openai/agents`' ToolInputGuardrailDefinition, as far as it is written here. */
 export interface ToolInputGuardrail {
@@ -34,7 +35,7 @@ export function toolGuardrail(options: CoatOptions, take: (name: string, args: s
     run: async ({ toolCall }) => {
       try {
         if (own.length === 0 && governance.policies.length === 0) return ALLOW;
-        const args = [parsed(toolCall.arguments)];
+        const args = [parsedJsonText(toolCall.arguments)];
         const open = await take(toolCall.name, toolCall.arguments);
         const key = open?.key ?? `guardrail:${++standalone}`;
         const call = open?.call ?? calls.open(key, Op.TOOL, toolCall.name, args, context.active());
@@ -53,12 +54,4 @@ export function toolGuardrail(options: CoatOptions, take: (name: string, args: s
       }
     },
   };
-}
-
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
 }

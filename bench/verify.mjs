@@ -1,6 +1,7 @@
 // `coat verify` throughput: the file sink's output of N fully-featured calls (capture redacted,
 // logs and seal on: 3 records a call) verified by verifyFiles, the function behind `coat verify`.
-// Reading the file and JSON.parse count. Run: npm run build && node bench/verify.mjs [--quick] [--calls N] [--json]
+// Reading the file and JSON.parse count; a file this large is read on worker threads (the default of
+// verifyFiles: the available parallelism, at most 4), and the result says how many. Run: npm run build && node bench/verify.mjs [--quick] [--calls N] [--json]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +28,7 @@ export async function runVerify({ quick = false, calls = quick ? 10_000 : 100_00
     const report = await verifyFiles([file]);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const records = report.chains.reduce((n, chain) => n + chain.records, 0);
-    return { calls, records, mb: Number((bytes / 2 ** 20).toFixed(1)), seconds: Number(seconds.toFixed(2)), records_per_s: Math.round(records / seconds), ok: report.ok };
+    return { calls, records, mb: Number((bytes / 2 ** 20).toFixed(1)), seconds: Number(seconds.toFixed(2)), records_per_s: Math.round(records / seconds), threads: report.files[0]?.threads, ok: report.ok };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,13 +2,15 @@ import { SealKeyError } from "../seal/keys.js";
 import { verifyFiles } from "../seal/verify-files.js";
 import type { ChainReport, FileReport, VerifyReport } from "../seal/verify-report.js";
 
-export const VERIFY_USAGE = `  coat verify [--json] [--public-key PEM-or-path] [--allow-unsealed] [--allow-skipped-lines] FILE…
+export const VERIFY_USAGE = `  coat verify [--json] [--public-key PEM-or-path] [--allow-unsealed] [--allow-skipped-lines] [--threads N] FILE…
                       recompute the hash chains of sealed OTLP JSON files (file sink, Collector file
                       exporter, Jaeger /api/v3 responses); exit 0 only if every file holds sealed
                       records, every chain is intact and complete, and nothing else is in the files
       --allow-unsealed       records without a seal do not fail verification (still counted)
       --allow-skipped-lines  lines that are not OTLP JSON (garbage, truncated lines) do not fail
-                             verification (still counted); a file with no sealed record still fails`;
+                             verification (still counted); a file with no sealed record still fails
+      --threads N            worker threads that each read a part of a file of 8 MiB or more (default:
+                             the available parallelism, at most 4; 1 reads on one thread)`;
 
 /**
  * `coat verify`: prints a report per chain and a last line `ok: …` or `FAILED: <reason>`; 0 when
@@ -21,6 +23,7 @@ export async function runVerify(args: readonly string[], out: (text: string) => 
   let allowUnsealed = false;
   let allowSkippedLines = false;
   let publicKey: string | undefined;
+  let threads: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--json") json = true;
@@ -28,6 +31,14 @@ export async function runVerify(args: readonly string[], out: (text: string) => 
     else if (arg === "--allow-skipped-lines") allowSkippedLines = true;
     else if (arg === "--public-key" && i + 1 < args.length) publicKey = args[++i];
     else if (arg.startsWith("--public-key=")) publicKey = arg.slice("--public-key=".length);
+    else if (arg === "--threads" || arg.startsWith("--threads=")) {
+      const text = arg === "--threads" ? args[++i] : arg.slice("--threads=".length);
+      threads = Number(text);
+      if (text === undefined || !/^\d+$/.test(text) || threads < 1) {
+        err(`coat verify: --threads takes a whole number of 1 or more, not ${text === undefined ? "nothing" : JSON.stringify(text)}\n${VERIFY_USAGE}\n`);
+        return 2;
+      }
+    }
     else if (arg.startsWith("--")) {
       err(`coat verify: unknown option ${arg}\n${VERIFY_USAGE}\n`);
       return 2;
@@ -39,7 +50,7 @@ export async function runVerify(args: readonly string[], out: (text: string) => 
   }
   let report: VerifyReport;
   try {
-    report = await verifyFiles(files, { ...(publicKey === undefined ? {} : { publicKey }), allowUnsealed, allowSkippedLines });
+    report = await verifyFiles(files, { ...(publicKey === undefined ? {} : { publicKey }), allowUnsealed, allowSkippedLines, ...(threads === undefined ? {} : { threads }) });
   } catch (error) {
     if (!(error instanceof SealKeyError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
     err(`coat verify: ${(error as Error).message}\n`);

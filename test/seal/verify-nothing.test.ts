@@ -60,7 +60,7 @@ describe("coat verify on nothing to verify", () => {
     const { code, report } = await coatJson(empty);
     expect(code).toBe(1);
     expect(report).toMatchObject({ ok: false, lines: 0, records: 0, skipped_lines: 0, chains: [], reason: "0 records: the file is empty" });
-    expect(report.files).toEqual([{ path: empty, lines: 0, records: 0, unsealed: 0, skipped_lines: 0, reason: `${empty} is empty` }]);
+    expect(report.files).toEqual([{ path: empty, lines: 0, records: 0, unsealed: 0, skipped_lines: 0, threads: 1, reason: `${empty} is empty` }]);
     // Blank lines only are no content either; the library says the same.
     const blank = writeTemp(dir, "blank.jsonl", "\n\n  \n");
     expect(await verifyFiles([blank])).toMatchObject({ ok: false, lines: 0, reason: "0 records: the file is empty" });

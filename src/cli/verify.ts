@@ -34,7 +34,7 @@ export async function runVerify(args: readonly string[], out: (text: string) => 
     else if (arg === "--threads" || arg.startsWith("--threads=")) {
       const text = arg === "--threads" ? args[++i] : arg.slice("--threads=".length);
       threads = Number(text);
-      if (text === undefined || !/^\d+$/.test(text) || threads < 1) {
+      if (text === undefined || !/^\d+$/.test(text) || !Number.isSafeInteger(threads) || threads < 1) {
         err(`coat verify: --threads takes a whole number of 1 or more, not ${text === undefined ? "nothing" : JSON.stringify(text)}\n${VERIFY_USAGE}\n`);
         return 2;
       }

@@ -71,6 +71,7 @@ function readRange(script: string, task: RangeTask, workers: Worker[]): Promise<
       if ("done" in message) resolve({ lines: message.lines, stoppedAtFirstLine: message.stoppedAtFirstLine, batches });
     });
     worker.once("error", reject);
+    worker.once("messageerror", reject);
     worker.once("exit", (code) => reject(new Error(`verify worker exited with code ${code}`)));
   });
 }

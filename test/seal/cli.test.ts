@@ -74,6 +74,10 @@ describe("coat verify", () => {
   it("rejects bad usage with exit 2 and a reason", async () => {
     expect(await coat("verify")).toMatchObject({ code: 2, stderr: expect.stringContaining("no file given") });
     expect(await coat("verify", "--frobnicate", signed)).toMatchObject({ code: 2, stderr: expect.stringContaining("unknown option --frobnicate") });
+    for (const threads of ["0", "x", "1.5", "99999999999999999999"]) {
+      expect(await coat("verify", "--threads", threads, signed)).toMatchObject({ code: 2, stderr: expect.stringContaining(`--threads takes a whole number of 1 or more, not "${threads}"`) });
+    }
+    expect(await coat("verify", "--threads=1", signed)).toMatchObject({ code: 0 });
     expect(await coat("verify", "--public-key", "/no/such.pem", signed)).toMatchObject({ code: 2, stderr: expect.stringContaining("public key is neither PEM text nor a readable file") });
     expect(await coat("verify", join(dir, "missing.jsonl"))).toMatchObject({ code: 2, stderr: expect.stringContaining("ENOENT") });
     expect((await coat("--help")).stderr).toContain("coat verify [--json] [--public-key PEM-or-path]");

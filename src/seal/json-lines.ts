@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 
-/** Bytes `start` (inclusive) to `end` (exclusive) of a file; a range starts at a line's first byte. */
+/** Bytes `start` (inclusive) to `end` (exclusive, Infinity: to the end of the file) of a file; a range starts at a line's first byte. */
 export interface ByteRange {
   start: number;
   end: number;

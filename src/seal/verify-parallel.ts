@@ -99,7 +99,8 @@ async function lineRanges(path: string, size: number, count: number): Promise<By
       if (start >= size) break;
       if (start > starts[starts.length - 1]!) starts.push(start);
     }
-    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+    // The last range reads to the end of the file, as one thread would, should it have grown since.
+    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? Number.POSITIVE_INFINITY }));
   } finally {
     await handle.close();
   }

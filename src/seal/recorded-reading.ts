@@ -46,20 +46,24 @@ export interface ReplayTarget extends RecordSink {
 
 /** Replays a range's events into `target`, their locations as `path:line` with the range's lines numbered after `linesBefore`. */
 export function replay(events: readonly ReadEvent[], target: ReplayTarget, path: string, linesBefore: number): void {
-  const at = (location: string) => `${path}:${linesBefore + Number(location)}`;
+  // The events are this thread's own copies (cloned from the worker's message): their labels are rebased in place, not copied again.
+  const rebased = <T extends RecordLabel>(label: T): T => {
+    (label as { location: string }).location = `${path}:${linesBefore + Number(label.location)}`;
+    return label;
+  };
   for (const event of events) {
     switch (event.t) {
       case "line":
         target.countLine(event.read);
         break;
       case "sealed":
-        target.sealed({ ...event.record, location: at(event.record.location) });
+        target.sealed(rebased(event.record));
         break;
       case "unsealed":
-        target.unsealed({ ...event.label, location: at(event.label.location) });
+        target.unsealed(rebased(event.label));
         break;
       case "malformed":
-        target.malformed(event.chain, { ...event.label, location: at(event.label.location) }, event.reason);
+        target.malformed(event.chain, rebased(event.label), event.reason);
         break;
     }
   }

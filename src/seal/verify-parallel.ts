@@ -13,9 +13,7 @@ import { replay } from "./recorded-reading.js";
 import type { RangeMessage, RangeTask } from "./verify-worker.js";
 import { verifyWorkerFile } from "./verify-worker-file.js";
 
-/** Below this size a file is read on the calling thread: starting workers would cost more than they save. */
-export const PARALLEL_MIN_BYTES = 8 * 1024 * 1024;
-/** Per worker, at least this much of the file. */
+/** Per worker, at least this much of the file: below two of these (8 MiB) starting workers would cost more than they save. */
 const RANGE_MIN_BYTES = 4 * 1024 * 1024;
 const MAX_DEFAULT_THREADS = 4;
 
@@ -28,8 +26,8 @@ export type ParallelRead = { read: "done"; threads: number } | { read: "first-li
 
 export async function readInParallel(path: string, size: number, threads: number, target: ReplayTarget): Promise<ParallelRead> {
   const count = Math.min(threads, Math.floor(size / RANGE_MIN_BYTES));
-  const script = verifyWorkerFile();
-  if (size < PARALLEL_MIN_BYTES || count < 2 || script === undefined) return { read: "not-parallel" };
+  const script = count < 2 ? undefined : verifyWorkerFile();
+  if (script === undefined) return { read: "not-parallel" };
   const ranges = await lineRanges(path, size, count);
   if (ranges.length < 2) return { read: "not-parallel" };
   const workers: Worker[] = [];

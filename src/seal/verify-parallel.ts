@@ -1,15 +1,16 @@
 /**
  * Parallel reading for `coat verify`: a large file is cut at line boundaries into ranges that
- * worker threads read, parse and hash at once (JSON.parse and the canonical form are most of the
- * cost, and both are per line); the main thread replays what they found in file order, so the
- * report is the one a single thread gives.
+ * this thread and worker threads read, parse and hash at once (JSON.parse and the canonical form
+ * are most of the cost, and both are per line); this thread then replays what the workers found,
+ * in file order, so the report is the one a single thread gives.
  */
 import { open } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ByteRange, JsonLinesRead } from "./json-lines.js";
+import { readJsonLines } from "./json-lines.js";
 import type { ReadEvent, ReplayTarget } from "./recorded-reading.js";
-import { replay } from "./recorded-reading.js";
+import { RecordingReader, replay } from "./recorded-reading.js";
 import type { RangeMessage, RangeTask } from "./verify-worker.js";
 import { verifyWorkerFile } from "./verify-worker-file.js";
 
@@ -21,35 +22,77 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), MAX_DEFAULT_THREADS));
 }
 
-/** How a parallel read went: the records replayed, the file's first line not JSON (nothing replayed), or not done (nothing replayed). */
+/** How a parallel read went: the records read, or the file's first line not JSON (nothing read), or not done (nothing read). */
 export type ParallelRead = { read: "done"; threads: number } | { read: "first-line-unreadable" } | { read: "not-parallel" };
 
-export async function readInParallel(path: string, size: number, threads: number, target: ReplayTarget): Promise<ParallelRead> {
+/** Where the records go: this thread's own range is read into it directly, the workers' ranges replayed. */
+export interface ParallelTarget extends ReplayTarget {
+  addDocument(document: unknown, location: string): boolean;
+}
+
+/**
+ * This thread reads the file's first range itself while `threads - 1` workers read the others:
+ * only their records cross between threads. A worker that cannot start or fails has its range read
+ * here instead, so the report is the same.
+ */
+export async function readInParallel(path: string, size: number, threads: number, target: ParallelTarget, workerScript = verifyWorkerFile): Promise<ParallelRead> {
   const count = Math.min(threads, Math.floor(size / RANGE_MIN_BYTES));
-  const script = count < 2 ? undefined : verifyWorkerFile();
+  const script = count < 2 ? undefined : workerScript();
   if (script === undefined) return { read: "not-parallel" };
-  const ranges = await lineRanges(path, size, count);
+  const ranges = await lineRanges(path, size, cutsFor(count));
   if (ranges.length < 2) return { read: "not-parallel" };
   const workers: Worker[] = [];
-  let results: RangeRead[];
-  try {
-    results = await Promise.all(ranges.map((range, i) => readRange(script, { path, range, startsFile: i === 0 }, workers)));
-  } catch {
-    // A worker that cannot start or fails (a filesystem error, memory): the file is read on this thread instead.
+  let abandoned = false;
+  const others = ranges.slice(1).map((range) => {
+    const task: RangeTask = { path, range, startsFile: false };
+    return readRange(script, task, workers).catch((): Promise<RangeRead | undefined> => (abandoned ? Promise.resolve(undefined) : readRangeHere(task)));
+  });
+  const own = await readJsonLines(
+    path,
+    { document: (document, number) => target.addDocument(document, `${path}:${number}`), skipped: () => target.countLine(false) },
+    { range: ranges[0]!, startsFile: true, stopAtUnreadableFirstLine: true },
+  );
+  if (own.stoppedAtFirstLine) {
+    abandoned = true;
     for (const worker of workers) void worker.terminate();
-    return { read: "not-parallel" };
+    await Promise.all(others);
+    return { read: "first-line-unreadable" };
   }
-  if (results[0]!.stoppedAtFirstLine) return { read: "first-line-unreadable" };
-  let linesBefore = 0;
-  for (const result of results) {
+  let linesBefore = own.lines;
+  let threadsThatRead = 1;
+  for (const other of others) {
+    const result = (await other)!;
+    if (result.onWorker) threadsThatRead++;
     for (const events of result.batches) replay(events, target, path, linesBefore);
     linesBefore += result.lines;
   }
-  return { read: "done", threads: ranges.length };
+  return { read: "done", threads: threadsThatRead };
 }
 
 interface RangeRead extends JsonLinesRead {
   batches: ReadEvent[][];
+  onWorker: boolean;
+}
+
+/**
+ * Taking in a worker's records costs this thread about this share of what reading them would
+ * (measured on the file sink's output: cloned records and their garbage), so its own range is
+ * that much shorter than a worker's.
+ */
+const INTAKE_COST = 0.07;
+
+/** Where the ranges end, as shares of the file: this thread's range, then `count - 1` equal ones. */
+function cutsFor(count: number): number[] {
+  const workers = count - 1;
+  const own = Math.max(0, 1 - INTAKE_COST * workers) / (workers * (1 - INTAKE_COST) + 1);
+  return Array.from({ length: workers }, (_, i) => own + ((1 - own) * i) / workers);
+}
+
+/** A range a worker could not read, read on this thread the way a worker reads it. */
+async function readRangeHere(task: RangeTask): Promise<RangeRead> {
+  const reader = new RecordingReader();
+  const read = await readJsonLines(task.path, reader, { range: task.range, startsFile: task.startsFile, stopAtUnreadableFirstLine: true });
+  return { ...read, batches: [reader.events], onWorker: false };
 }
 
 /**
@@ -66,7 +109,7 @@ function readRange(script: string, task: RangeTask, workers: Worker[]): Promise<
     const batches: ReadEvent[][] = [];
     worker.on("message", (message: RangeMessage) => {
       batches.push(message.events);
-      if ("done" in message) resolve({ lines: message.lines, stoppedAtFirstLine: message.stoppedAtFirstLine, batches });
+      if ("done" in message) resolve({ lines: message.lines, stoppedAtFirstLine: message.stoppedAtFirstLine, batches, onWorker: true });
     });
     worker.once("error", reject);
     worker.once("messageerror", reject);
@@ -74,15 +117,15 @@ function readRange(script: string, task: RangeTask, workers: Worker[]): Promise<
   });
 }
 
-/** `count` ranges of about equal size, each starting at a line's first byte (fewer when lines are longer than a range). */
-async function lineRanges(path: string, size: number, count: number): Promise<ByteRange[]> {
+/** Ranges ending near `cuts` (shares of the file), each starting at a line's first byte (fewer when lines are longer than a range). */
+async function lineRanges(path: string, size: number, cuts: readonly number[]): Promise<ByteRange[]> {
   const handle = await open(path, "r");
   try {
     const starts = [0];
     const chunk = Buffer.allocUnsafe(64 * 1024);
-    for (let i = 1; i < count; i++) {
+    for (const cut of cuts) {
       // From the byte before the cut: a line that starts at the cut starts a range there.
-      let at = Math.max(starts[starts.length - 1]!, Math.floor((size * i) / count) - 1);
+      let at = Math.max(starts[starts.length - 1]!, Math.floor(size * cut) - 1);
       let start = size;
       while (at < size) {
         const { bytesRead } = await handle.read(chunk, 0, chunk.length, at);

@@ -87,3 +87,20 @@ describe("parallel verification", () => {
     await expect(esm([sealed], { threads: 1.5 })).rejects.toThrow(/threads must be a whole number/);
   });
 });
+
+describe("a worker that fails", () => {
+  it("has its range read on this thread: the same report, read by the threads that did read", async () => {
+    type Parallel = typeof import("../../src/seal/verify-parallel.js");
+    type Verify = typeof import("../../src/seal/verify.js");
+    const { readInParallel } = (await import(join(ROOT, "dist/esm/seal/verify-parallel.js"))) as Parallel;
+    const { Verification } = (await import(join(ROOT, "dist/esm/seal/verify.js"))) as Verify;
+    const failing = join(dir, "failing-worker.mjs");
+    writeFileSync(failing, 'throw new Error("this worker fails as it starts");\n');
+    const verification = new Verification();
+    verification.startFile(sealed);
+    const read = await readInParallel(sealed, statSync(sealed).size, 3, verification, () => failing);
+    expect(read).toEqual({ read: "done", threads: 1 });
+    const single = await esm([sealed], { threads: 1 });
+    expect(verification.report()).toEqual(single);
+  });
+});

@@ -41,6 +41,7 @@ import { types } from "node:util";
 import type { ContentPolicy } from "./policy.js";
 import { scrubForCap } from "./policy.js";
 import { REDACTED } from "./secrets.js";
+import { flat } from "../runtime/flat-string.js";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
@@ -458,7 +459,7 @@ export function fastSnapshotJson(value: unknown, limits: SnapshotLimits): string
   if (value === null || typeof value !== "object") return undefined;
   const writer = new FastWriter(limits, mode === "redacted" ? policy : undefined);
   try {
-    return writer.node(value, 0);
+    return flat(writer.node(value, 0));
   } catch (error) {
     if (error === BAIL) return undefined;
     return undefined;

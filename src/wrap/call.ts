@@ -26,7 +26,7 @@ import { LlmRecorder } from "../llm/llm-recorder.js";
 import type { LlmOutcome } from "../llm/llm-recorder.js";
 import { responseText } from "../llm/llm-recorder.js";
 import { Op } from "../dialects/ops.js";
-import { observeResolvedStream, quietly } from "./streams.js";
+import { observeResolvedStream, quietly, unwatchDropped } from "./streams.js";
 import type { LlmCost } from "../llm/cost-attributes.js";
 import { costAttributes, currentPrices, estimateCost, isTokenKey, roundCost, usagePart } from "../llm/cost-attributes.js";
 
@@ -319,6 +319,7 @@ export class CoatCall implements ActiveCall, Scope {
   private settle(result: unknown, settledResponse: LlmResponse | undefined): void {
     if (this.settled) return;
     this.settled = true;
+    unwatchDropped(this);
     try {
       const coating = this.coating;
       const stream = this.stream;
@@ -417,6 +418,7 @@ export class CoatCall implements ActiveCall, Scope {
   fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
+    unwatchDropped(this);
     try {
       const coating = this.coating;
       const type = errorType(error);

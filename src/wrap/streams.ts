@@ -18,7 +18,11 @@ export function quietly(what: string, fn: () => void): void {
   }
 }
 
-/** A stream that is dropped without being finished or cancelled still ends its span, at GC time. */
+/**
+ * A stream that is dropped without being finished or cancelled still ends its span, at GC time.
+ * A call that settles stops being watched: the registry holds its call strongly, and with it the
+ * call's context and request, until the watched object is collected.
+ */
 const dropped = new FinalizationRegistry<CoatCall>((call) => quietly("ending a dropped stream", () => call.abandon()));
 
 /**
@@ -29,7 +33,12 @@ const dropped = new FinalizationRegistry<CoatCall>((call) => quietly("ending a d
 const keepAlive = new WeakMap<object, object>();
 
 export function watchDropped(target: object, call: CoatCall): void {
-  dropped.register(target, call);
+  dropped.register(target, call, call);
+}
+
+/** The call has settled: nothing it watched can end it any more. */
+export function unwatchDropped(call: CoatCall): void {
+  dropped.unregister(call);
 }
 
 export function keepAliveWhile(holder: object, target: object): void {

@@ -9,8 +9,9 @@ export const VERIFY_USAGE = `  coat verify [--json] [--public-key PEM-or-path] [
       --allow-unsealed       records without a seal do not fail verification (still counted)
       --allow-skipped-lines  lines that are not OTLP JSON (garbage, truncated lines) do not fail
                              verification (still counted); a file with no sealed record still fails
-      --threads N            worker threads that each read a part of a file of 8 MiB or more (default:
-                             the available parallelism, at most 4; 1 reads on one thread)`;
+      --threads N            threads that each read a part of a file of 8 MiB or more, this one and
+                             N-1 workers (default: the available parallelism, at most 4; 1 reads on
+                             this thread alone)`;
 
 /**
  * `coat verify`: prints a report per chain and a last line `ok: …` or `FAILED: <reason>`; 0 when

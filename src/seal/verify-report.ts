@@ -69,7 +69,7 @@ export interface FileReport {
   unsealed: number;
   /** Lines that are not OTLP JSON. */
   skipped_lines: number;
-  /** Threads that read it: 1, or the worker threads that each read a part of a large file. */
+  /** Threads that read it: 1, or the calling thread and the workers that each read a part of a large file. */
   threads: number;
   /** Why this file fails on its own (it is empty, or holds no sealed record), or null. */
   reason: string | null;

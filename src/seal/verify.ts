@@ -25,9 +25,9 @@ export interface VerifyOptions {
   /** Input lines (documents) that are not OTLP JSON do not fail verification (they are still counted). */
   allowSkippedLines?: boolean;
   /**
-   * `verifyFiles`: worker threads that read a file of 8 MiB or more, each a part of it (default:
-   * the machine's available parallelism, at most 4); 1 reads every file on the calling thread. The
-   * report is the same either way.
+   * `verifyFiles`: threads that read a file of 8 MiB or more, each a part of it, the calling one
+   * and `threads - 1` workers (default: the machine's available parallelism, at most 4); 1 reads
+   * every file on the calling thread. The report is the same either way.
    */
   threads?: number;
 }
@@ -82,7 +82,7 @@ export class Verification implements ReplayTarget {
     this.files.push({ path, from: this.counts(), threads: 1 });
   }
 
-  /** The file started last was read by `threads` worker threads. */
+  /** The file started last was read by `threads` threads (this one and its workers). */
   readWith(threads: number): void {
     this.files[this.files.length - 1]!.threads = threads;
   }

@@ -836,6 +836,27 @@ describe("garbage collection", () => {
     expect(span!.attributes["envpod.stream.chunks"]).toBe(3);
   });
 
+  it("an SDK-style promise resolving to a stream is not reported abandoned when dropped while the stream is read", async () => {
+    async function* chunks() {
+      yield "a";
+      yield "b";
+      yield "c";
+    }
+    // A thenable like an SDK's APIPromise: awaited once, then dropped; only the stream is kept.
+    const fn = coat("llm", { name: "streamed" }, function streamed() {
+      return { then: (resolve: (v: unknown) => void) => resolve(chunks()) };
+    });
+    const stream = (await (async () => (await fn()) as AsyncIterable<unknown>)())[Symbol.asyncIterator]();
+    expect(await stream.next()).toEqual({ done: false, value: "a" });
+    await collect();
+    const rest: unknown[] = [];
+    for (let r = await stream.next(); !r.done; r = await stream.next()) rest.push(r.value);
+    expect(rest).toEqual(["b", "c"]);
+    const [span] = await h.spans(1);
+    expect(span!.attributes["envpod.stream.abandoned"]).toBeUndefined();
+    expect(span!.attributes["envpod.stream.chunks"]).toBe(3);
+  });
+
   it("a stream dropped unread ends its span as abandoned", async () => {
     (() => {
       coated("async generator", { chunks: ["a"] }, "dropped").fn();

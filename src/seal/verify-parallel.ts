@@ -47,26 +47,28 @@ export async function readInParallel(path: string, size: number, threads: number
     const task: RangeTask = { path, range, startsFile: false };
     return readRange(script, task, workers).catch((): Promise<RangeRead | undefined> => (abandoned ? Promise.resolve(undefined) : readRangeHere(task)));
   });
-  const own = await readJsonLines(
-    path,
-    { document: (document, number) => target.addDocument(document, `${path}:${number}`), skipped: () => target.countLine(false) },
-    { range: ranges[0]!, startsFile: true, stopAtUnreadableFirstLine: true },
-  );
-  if (own.stoppedAtFirstLine) {
+  try {
+    const own = await readJsonLines(
+      path,
+      { document: (document, number) => target.addDocument(document, `${path}:${number}`), skipped: () => target.countLine(false) },
+      { range: ranges[0]!, startsFile: true, stopAtUnreadableFirstLine: true },
+    );
+    if (own.stoppedAtFirstLine) return { read: "first-line-unreadable" };
+    let linesBefore = own.lines;
+    let threadsThatRead = 1;
+    for (const other of others) {
+      const result = (await other)!;
+      if (result.onWorker) threadsThatRead++;
+      for (const events of result.batches) replay(events, target, path, linesBefore);
+      linesBefore += result.lines;
+    }
+    return { read: "done", threads: threadsThatRead };
+  } finally {
+    // Done, stopped at the first line, or failed reading here: no worker goes on, and no range left is read here.
     abandoned = true;
     for (const worker of workers) void worker.terminate();
-    await Promise.all(others);
-    return { read: "first-line-unreadable" };
+    for (const other of others) other.catch(() => undefined);
   }
-  let linesBefore = own.lines;
-  let threadsThatRead = 1;
-  for (const other of others) {
-    const result = (await other)!;
-    if (result.onWorker) threadsThatRead++;
-    for (const events of result.batches) replay(events, target, path, linesBefore);
-    linesBefore += result.lines;
-  }
-  return { read: "done", threads: threadsThatRead };
 }
 
 interface RangeRead extends JsonLinesRead {
@@ -111,8 +113,12 @@ function readRange(script: string, task: RangeTask, workers: Worker[]): Promise<
       batches.push(message.events);
       if ("done" in message) resolve({ lines: message.lines, stoppedAtFirstLine: message.stoppedAtFirstLine, batches, onWorker: true });
     });
-    worker.once("error", reject);
-    worker.once("messageerror", reject);
+    const fail = (error: unknown) => {
+      void worker.terminate(); // a worker whose message could not be read would go on reading what is now read here
+      reject(error);
+    };
+    worker.once("error", fail);
+    worker.once("messageerror", fail);
     worker.once("exit", (code) => reject(new Error(`verify worker exited with code ${code}`)));
   });
 }

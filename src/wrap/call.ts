@@ -300,6 +300,8 @@ export class CoatCall implements ActiveCall, Scope {
       this.resolved = true;
       try {
         // An LLM call whose promise resolves to a stream (an SDK's `create({ stream: true })`) lasts until the stream ends.
+        // The promise has done its part: dropping it now is no reason to end the call (the stream is watched instead).
+        unwatchDropped(this);
         if (observeResolvedStream(this, result)) return;
         const later = llm.settleLater(result);
         if (later !== undefined) {

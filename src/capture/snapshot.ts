@@ -146,7 +146,10 @@ export function readStringProperty(o: unknown, key: string): string | undefined 
 /** Data value of `key` on `o` (or its prototype chain), ACCESSOR for a getter, ABSENT if missing. */
 function lookup(o: object, key: string, ownOnly: boolean): unknown {
   for (let p: object | null = o, i = 0; p !== null && i < 64; p = Object.getPrototypeOf(p), i++) {
-    if (types.isProxy(p)) return ABSENT;
+    // Object.prototype is never a Proxy, and `in` on it runs no code: most absent keys end here cheaply.
+    if (p === Object.prototype) {
+      if (!(key in p)) return ABSENT;
+    } else if (types.isProxy(p)) return ABSENT;
     const d = Object.getOwnPropertyDescriptor(p, key);
     if (d) return "value" in d ? d.value : d.get !== undefined && d.get === nativeStackGet ? d.get.call(o) : ACCESSOR;
     if (ownOnly) break;

@@ -5,6 +5,7 @@ import {
   DEFAULT_LIMITS,
   snapshot,
   snapshotJson,
+  readDataProperty,
   truncateString,
   type JsonValue,
   type SnapshotLimits,
@@ -34,6 +35,35 @@ describe("truncateString", () => {
     expect(truncateString("a😀b", 3)).toBe("a😀…[+1 chars]");
     // a lone high surrogate is not a pair, so it may be kept
     expect(truncateString("a\ud800bc", 2)).toBe("a\ud800…[+2 chars]");
+  });
+});
+
+describe("readDataProperty", () => {
+  it("reads own and inherited data values, and never runs a getter, even one on Object.prototype", () => {
+    const get = vi.fn(() => "ran");
+    Object.defineProperty(Object.prototype, "coatTestGetter", { get, configurable: true });
+    Object.defineProperty(Object.prototype, "coatTestValue", { value: "inherited", configurable: true });
+    try {
+      const plain: Record<string, unknown> = { own: 1 };
+      expect(readDataProperty(plain, "own")).toBe(1);
+      expect(readDataProperty(plain, "absent")).toBeUndefined();
+      expect(readDataProperty(plain, "coatTestGetter")).toBeUndefined();
+      expect(readDataProperty(plain, "coatTestValue")).toBe("inherited");
+      expect(readDataProperty(Object.create(null), "coatTestValue")).toBeUndefined();
+      expect(readDataProperty(Object.create(plain), "own")).toBe(1);
+      expect(get).not.toHaveBeenCalled();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).coatTestGetter;
+      delete (Object.prototype as Record<string, unknown>).coatTestValue;
+    }
+  });
+
+  it("reads nothing through a Proxy, anywhere on the chain", () => {
+    const has = vi.fn(() => true);
+    const trap = new Proxy({ x: 1 }, { has, get: () => "trapped", getOwnPropertyDescriptor: () => ({ value: "trapped", configurable: true }) });
+    expect(readDataProperty(trap, "x")).toBeUndefined();
+    expect(readDataProperty(Object.create(trap), "x")).toBeUndefined();
+    expect(has).not.toHaveBeenCalled();
   });
 });
 

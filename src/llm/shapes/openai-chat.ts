@@ -16,16 +16,12 @@ export const openaiChatShape: LlmShape = {
       const messages = list(params, "messages");
       if (model === undefined || messages === undefined || field(params, "input") !== undefined) return undefined;
       const tools = [...(list(params, "tools") ?? []).map(chatTool), ...(list(params, "functions") ?? []).map(functionTool)].filter((t): t is LlmTool => t !== undefined);
-      return {
-        operation: "chat",
-        system: "openai",
-        provider: "openai",
-        model,
-        messages: messages.filter(isRecord).map(inputMessage),
-        ...(tools.length > 0 ? { tools } : {}),
-        ...parametersOf(params as object, NOT_PARAMETERS),
-        ...(field(params, "stream") === true ? { stream: true } : {}),
-      } satisfies LlmRequest;
+      const out: { -readonly [K in keyof LlmRequest]: LlmRequest[K] } = { operation: "chat", system: "openai", provider: "openai", model, messages: messages.filter(isRecord).map(inputMessage) };
+      if (tools.length > 0) out.tools = tools;
+      const { parameters } = parametersOf(params as object, NOT_PARAMETERS);
+      if (parameters !== undefined) out.parameters = parameters;
+      if (field(params, "stream") === true) out.stream = true;
+      return out;
     } catch {
       return undefined;
     }
@@ -43,13 +39,17 @@ export const openaiChatShape: LlmShape = {
         if (reason !== undefined) finishReasons.push(reason);
         messages.push(outputMessage(message, reason));
       }
-      return {
-        ...optional("id", str(result, "id")),
-        ...optional("model", str(result, "model")),
-        messages,
-        ...(finishReasons.length > 0 ? { finishReasons } : {}),
-        ...optional("usage", chatUsage(record(result, "usage"))),
-      } satisfies LlmResponse;
+      // Assigned one by one: spreading small computed-key objects made this the costliest step of reading a response.
+      const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+      const id = str(result, "id");
+      if (id !== undefined) out.id = id;
+      const model = str(result, "model");
+      if (model !== undefined) out.model = model;
+      out.messages = messages;
+      if (finishReasons.length > 0) out.finishReasons = finishReasons;
+      const usage = chatUsage(record(result, "usage"));
+      if (usage !== undefined) out.usage = usage;
+      return out satisfies LlmResponse;
     } catch {
       return undefined;
     }
@@ -74,7 +74,11 @@ function inputMessage(message: object): LlmMessage {
   const toolCalls = toolCallsOf(message);
   const toolCallId = str(message, "tool_call_id");
   const name = str(message, "name");
-  return { role, parts: contentParts(field(message, "content")), ...(toolCalls ? { toolCalls } : {}), ...optional("toolCallId", toolCallId), ...optional("name", name) };
+  const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role, parts: contentParts(field(message, "content")) };
+  if (toolCalls) out.toolCalls = toolCalls;
+  if (toolCallId !== undefined) out.toolCallId = toolCallId;
+  if (name !== undefined) out.name = name;
+  return out;
 }
 
 function outputMessage(message: object, finishReason: string | undefined): LlmMessage {
@@ -82,7 +86,10 @@ function outputMessage(message: object, finishReason: string | undefined): LlmMe
   const refusal = str(message, "refusal");
   if (refusal !== undefined) parts.push({ type: "text", text: refusal });
   const toolCalls = toolCallsOf(message);
-  return { role: str(message, "role") ?? "assistant", parts, ...(toolCalls ? { toolCalls } : {}), ...optional("finishReason", finishReason) };
+  const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: str(message, "role") ?? "assistant", parts };
+  if (toolCalls) out.toolCalls = toolCalls;
+  if (finishReason !== undefined) out.finishReason = finishReason;
+  return out;
 }
 
 /** A string, or an array of content parts (text, image_url, input_audio, file, refusal). */

@@ -42,3 +42,13 @@ export function record(o: unknown, key: string): object | undefined {
 export function isRecord(v: unknown): v is object {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
+
+/**
+ * Adds `key` as an own data property of `out` (a fresh plain object), as an object literal would:
+ * a setter or read-only value put on Object.prototype is neither run nor hit. Plain assignment
+ * when Object.prototype lacks the key: spreads and defineProperty cost 100–400 ns a field.
+ */
+export function define<T extends object, K extends keyof T & string>(out: T, key: K, value: T[K]): void {
+  if (key in Object.prototype) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}

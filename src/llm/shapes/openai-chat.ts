@@ -1,5 +1,5 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
-import { count, field, isRecord, list, record, str } from "../read.js";
+import { count, define, field, isRecord, list, record, str } from "../read.js";
 import { OpenAIChatStream } from "./openai-chat-stream.js";
 import { parametersOf, usageOf } from "./common.js";
 
@@ -17,10 +17,10 @@ export const openaiChatShape: LlmShape = {
       if (model === undefined || messages === undefined || field(params, "input") !== undefined) return undefined;
       const tools = [...(list(params, "tools") ?? []).map(chatTool), ...(list(params, "functions") ?? []).map(functionTool)].filter((t): t is LlmTool => t !== undefined);
       const out: { -readonly [K in keyof LlmRequest]: LlmRequest[K] } = { operation: "chat", system: "openai", provider: "openai", model, messages: messages.filter(isRecord).map(inputMessage) };
-      if (tools.length > 0) out.tools = tools;
+      if (tools.length > 0) define(out, "tools", tools);
       const { parameters } = parametersOf(params as object, NOT_PARAMETERS);
-      if (parameters !== undefined) out.parameters = parameters;
-      if (field(params, "stream") === true) out.stream = true;
+      if (parameters !== undefined) define(out, "parameters", parameters);
+      if (field(params, "stream") === true) define(out, "stream", true);
       return out;
     } catch {
       return undefined;
@@ -42,13 +42,13 @@ export const openaiChatShape: LlmShape = {
       // Assigned one by one: spreading small computed-key objects made this the costliest step of reading a response.
       const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
       const id = str(result, "id");
-      if (id !== undefined) out.id = id;
+      if (id !== undefined) define(out, "id", id);
       const model = str(result, "model");
-      if (model !== undefined) out.model = model;
-      out.messages = messages;
-      if (finishReasons.length > 0) out.finishReasons = finishReasons;
+      if (model !== undefined) define(out, "model", model);
+      define(out, "messages", messages);
+      if (finishReasons.length > 0) define(out, "finishReasons", finishReasons);
       const usage = chatUsage(record(result, "usage"));
-      if (usage !== undefined) out.usage = usage;
+      if (usage !== undefined) define(out, "usage", usage);
       return out satisfies LlmResponse;
     } catch {
       return undefined;
@@ -75,9 +75,9 @@ function inputMessage(message: object): LlmMessage {
   const toolCallId = str(message, "tool_call_id");
   const name = str(message, "name");
   const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role, parts: contentParts(field(message, "content")) };
-  if (toolCalls) out.toolCalls = toolCalls;
-  if (toolCallId !== undefined) out.toolCallId = toolCallId;
-  if (name !== undefined) out.name = name;
+  if (toolCalls) define(out, "toolCalls", toolCalls);
+  if (toolCallId !== undefined) define(out, "toolCallId", toolCallId);
+  if (name !== undefined) define(out, "name", name);
   return out;
 }
 
@@ -87,8 +87,8 @@ function outputMessage(message: object, finishReason: string | undefined): LlmMe
   if (refusal !== undefined) parts.push({ type: "text", text: refusal });
   const toolCalls = toolCallsOf(message);
   const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: str(message, "role") ?? "assistant", parts };
-  if (toolCalls) out.toolCalls = toolCalls;
-  if (finishReason !== undefined) out.finishReason = finishReason;
+  if (toolCalls) define(out, "toolCalls", toolCalls);
+  if (finishReason !== undefined) define(out, "finishReason", finishReason);
   return out;
 }
 

@@ -44,11 +44,13 @@ export function isRecord(v: unknown): v is object {
 }
 
 /**
- * Adds `key` as an own data property of `out` (a fresh plain object), as an object literal would:
- * a setter or read-only value put on Object.prototype is neither run nor hit. Plain assignment
- * when Object.prototype lacks the key: spreads and defineProperty cost 100–400 ns a field.
+ * Adds `key` to `out` (a fresh plain object) when `value` is defined, as an own data property, as
+ * an object literal would: a setter or read-only value put on Object.prototype is neither run nor
+ * hit. Plain assignment when Object.prototype lacks the key: spreads and defineProperty cost
+ * 100–400 ns a field.
  */
-export function define<T extends object, K extends keyof T & string>(out: T, key: K, value: T[K]): void {
+export function addDefined<T extends object, K extends keyof T & string>(out: T, key: K, value: T[K] | undefined): void {
+  if (value === undefined) return;
   if (key in Object.prototype) Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }

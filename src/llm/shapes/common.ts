@@ -1,6 +1,6 @@
 /** Pieces every shape builds the same way: invocation parameters and token usage. */
 import type { LlmUsage } from "../exchange.js";
-import { define, field } from "../read.js";
+import { addDefined, field } from "../read.js";
 
 /** Every request field but `exclude` (and functions) as `llm.invocation_parameters`; none → nothing. */
 export function parametersOf(params: object, exclude: ReadonlySet<string>): { parameters?: Record<string, unknown> } {
@@ -8,7 +8,7 @@ export function parametersOf(params: object, exclude: ReadonlySet<string>): { pa
   for (const key of Object.keys(params)) {
     if (exclude.has(key)) continue;
     const value = field(params, key);
-    if (value !== undefined && typeof value !== "function") define(parameters, key, value);
+    if (typeof value !== "function") addDefined(parameters, key, value);
   }
   return Object.keys(parameters).length > 0 ? { parameters } : {};
 }
@@ -16,11 +16,11 @@ export function parametersOf(params: object, exclude: ReadonlySet<string>): { pa
 /** Usage from the counts a provider reported; cache and reasoning details only when positive. */
 export function usageOf(counts: { -readonly [K in keyof LlmUsage]: number | undefined }): LlmUsage | undefined {
   const out: { -readonly [K in keyof LlmUsage]: LlmUsage[K] } = {};
-  if (counts.input !== undefined) define(out, "input", counts.input);
-  if (counts.output !== undefined) define(out, "output", counts.output);
-  if (counts.total !== undefined) define(out, "total", counts.total);
-  if (counts.cacheRead !== undefined && counts.cacheRead > 0) define(out, "cacheRead", counts.cacheRead);
-  if (counts.cacheWrite !== undefined && counts.cacheWrite > 0) define(out, "cacheWrite", counts.cacheWrite);
-  if (counts.reasoning !== undefined && counts.reasoning > 0) define(out, "reasoning", counts.reasoning);
+  addDefined(out, "input", counts.input);
+  addDefined(out, "output", counts.output);
+  addDefined(out, "total", counts.total);
+  if (counts.cacheRead !== undefined && counts.cacheRead > 0) addDefined(out, "cacheRead", counts.cacheRead);
+  if (counts.cacheWrite !== undefined && counts.cacheWrite > 0) addDefined(out, "cacheWrite", counts.cacheWrite);
+  if (counts.reasoning !== undefined && counts.reasoning > 0) addDefined(out, "reasoning", counts.reasoning);
   return Object.keys(out).length > 0 ? out : undefined;
 }

@@ -1,5 +1,5 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
-import { count, define, field, isRecord, list, record, str } from "../read.js";
+import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { OpenAIChatStream } from "./openai-chat-stream.js";
 import { parametersOf, usageOf } from "./common.js";
 
@@ -17,10 +17,9 @@ export const openaiChatShape: LlmShape = {
       if (model === undefined || messages === undefined || field(params, "input") !== undefined) return undefined;
       const tools = [...(list(params, "tools") ?? []).map(chatTool), ...(list(params, "functions") ?? []).map(functionTool)].filter((t): t is LlmTool => t !== undefined);
       const out: { -readonly [K in keyof LlmRequest]: LlmRequest[K] } = { operation: "chat", system: "openai", provider: "openai", model, messages: messages.filter(isRecord).map(inputMessage) };
-      if (tools.length > 0) define(out, "tools", tools);
-      const { parameters } = parametersOf(params as object, NOT_PARAMETERS);
-      if (parameters !== undefined) define(out, "parameters", parameters);
-      if (field(params, "stream") === true) define(out, "stream", true);
+      if (tools.length > 0) addDefined(out, "tools", tools);
+      addDefined(out, "parameters", parametersOf(params as object, NOT_PARAMETERS).parameters);
+      if (field(params, "stream") === true) addDefined(out, "stream", true);
       return out;
     } catch {
       return undefined;
@@ -39,16 +38,13 @@ export const openaiChatShape: LlmShape = {
         if (reason !== undefined) finishReasons.push(reason);
         messages.push(outputMessage(message, reason));
       }
-      // Assigned one by one: spreading small computed-key objects made this the costliest step of reading a response.
+      // Added one by one: spreading small computed-key objects made this the costliest step of reading a response.
       const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
-      const id = str(result, "id");
-      if (id !== undefined) define(out, "id", id);
-      const model = str(result, "model");
-      if (model !== undefined) define(out, "model", model);
-      define(out, "messages", messages);
-      if (finishReasons.length > 0) define(out, "finishReasons", finishReasons);
-      const usage = chatUsage(record(result, "usage"));
-      if (usage !== undefined) define(out, "usage", usage);
+      addDefined(out, "id", str(result, "id"));
+      addDefined(out, "model", str(result, "model"));
+      addDefined(out, "messages", messages);
+      if (finishReasons.length > 0) addDefined(out, "finishReasons", finishReasons);
+      addDefined(out, "usage", chatUsage(record(result, "usage")));
       return out satisfies LlmResponse;
     } catch {
       return undefined;
@@ -75,9 +71,9 @@ function inputMessage(message: object): LlmMessage {
   const toolCallId = str(message, "tool_call_id");
   const name = str(message, "name");
   const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role, parts: contentParts(field(message, "content")) };
-  if (toolCalls) define(out, "toolCalls", toolCalls);
-  if (toolCallId !== undefined) define(out, "toolCallId", toolCallId);
-  if (name !== undefined) define(out, "name", name);
+  addDefined(out, "toolCalls", toolCalls);
+  addDefined(out, "toolCallId", toolCallId);
+  addDefined(out, "name", name);
   return out;
 }
 
@@ -87,8 +83,8 @@ function outputMessage(message: object, finishReason: string | undefined): LlmMe
   if (refusal !== undefined) parts.push({ type: "text", text: refusal });
   const toolCalls = toolCallsOf(message);
   const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: str(message, "role") ?? "assistant", parts };
-  if (toolCalls) define(out, "toolCalls", toolCalls);
-  if (finishReason !== undefined) define(out, "finishReason", finishReason);
+  addDefined(out, "toolCalls", toolCalls);
+  addDefined(out, "finishReason", finishReason);
   return out;
 }
 
@@ -129,11 +125,18 @@ function toolCallsOf(message: object): LlmToolCall[] | undefined {
     const fn = record(call, "function");
     const name = str(fn, "name");
     if (name === undefined) continue;
-    calls.push({ name, ...optional("id", str(call, "id")), ...optional("arguments", str(fn, "arguments")) });
+    const toolCall: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
+    addDefined(toolCall, "id", str(call, "id"));
+    addDefined(toolCall, "arguments", str(fn, "arguments"));
+    calls.push(toolCall);
   }
   const legacy = record(message, "function_call");
   const legacyName = str(legacy, "name");
-  if (legacyName !== undefined) calls.push({ name: legacyName, ...optional("arguments", str(legacy, "arguments")) });
+  if (legacyName !== undefined) {
+    const toolCall: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name: legacyName };
+    addDefined(toolCall, "arguments", str(legacy, "arguments"));
+    calls.push(toolCall);
+  }
   return calls.length > 0 ? calls : undefined;
 }
 
@@ -141,13 +144,20 @@ function chatTool(tool: unknown): LlmTool | undefined {
   const fn = record(tool, "function");
   const name = str(fn, "name") ?? str(tool, "name") ?? str(tool, "type");
   if (name === undefined) return undefined;
-  return { name, ...optional("description", str(fn, "description")), ...optional("parameters", field(fn, "parameters")) };
+  return toolOf(name, fn);
 }
 
 function functionTool(fn: unknown): LlmTool | undefined {
   const name = str(fn, "name");
   if (name === undefined) return undefined;
-  return { name, ...optional("description", str(fn, "description")), ...optional("parameters", field(fn, "parameters")) };
+  return toolOf(name, fn);
+}
+
+function toolOf(name: string, fn: unknown): LlmTool {
+  const tool: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+  addDefined(tool, "description", str(fn, "description"));
+  addDefined(tool, "parameters", field(fn, "parameters"));
+  return tool;
 }
 
 export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

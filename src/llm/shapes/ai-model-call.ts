@@ -1,6 +1,5 @@
-import type { LlmMessage, LlmRequest, LlmShape, LlmTool } from "../exchange.js";
-import { field, isRecord, list, record, str } from "../read.js";
-import { optional } from "./openai-chat.js";
+import type { LlmMessage, LlmRequest, LlmResponse, LlmShape, LlmTool } from "../exchange.js";
+import { addDefined, field, isRecord, list, record, str } from "../read.js";
 import { aiInputMessages, contentMessages } from "./ai-sdk-messages.js";
 import { aiParameters, aiUsage } from "./ai-sdk.js";
 
@@ -21,19 +20,23 @@ export const aiModelCallShape: LlmShape = {
       const system = field(event, "instructions") ?? field(event, "system");
       const tools = (list(event, "tools") ?? []).flatMap((t): LlmTool[] => {
         const name = str(t, "name");
-        return name === undefined ? [] : [{ name, ...optional("description", str(t, "description")), ...optional("parameters", record(t, "inputSchema")) }];
+        if (name === undefined) return [];
+        const tool: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+        addDefined(tool, "description", str(t, "description"));
+        addDefined(tool, "parameters", record(t, "inputSchema"));
+        return [tool];
       });
       const parameters = aiParameters(event as object);
-      return {
-        operation: "chat",
-        ...optional("system", provider),
-        ...optional("provider", provider),
-        model,
-        ...optional("instructions", typeof system === "string" ? system : undefined),
-        messages,
-        ...(tools.length > 0 ? { tools } : {}),
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-      } satisfies LlmRequest;
+      // Added one by one, in this order: spreading small computed-key objects cost 100–400 ns a field.
+      const out = { operation: "chat" } as { -readonly [K in keyof LlmRequest]: LlmRequest[K] };
+      addDefined(out, "system", provider);
+      addDefined(out, "provider", provider);
+      addDefined(out, "model", model);
+      addDefined(out, "instructions", typeof system === "string" ? system : undefined);
+      addDefined(out, "messages", messages);
+      if (tools.length > 0) addDefined(out, "tools", tools);
+      if (Object.keys(parameters).length > 0) addDefined(out, "parameters", parameters);
+      return out satisfies LlmRequest;
     } catch {
       return undefined;
     }
@@ -43,14 +46,14 @@ export const aiModelCallShape: LlmShape = {
       const content = list(event, "content");
       if (!isRecord(event) || content === undefined) return undefined;
       const reason = str(event, "finishReason");
-      return {
-        ...optional("id", str(event, "responseId")),
-        ...optional("model", str(event, "modelId")),
-        ...optional("provider", str(event, "provider")?.split(".")[0]),
-        messages: contentMessages("assistant", content),
-        ...(reason !== undefined ? { finishReasons: [reason] } : {}),
-        ...optional("usage", aiUsage(record(event, "usage"))),
-      };
+      const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+      addDefined(out, "id", str(event, "responseId"));
+      addDefined(out, "model", str(event, "modelId"));
+      addDefined(out, "provider", str(event, "provider")?.split(".")[0]);
+      addDefined(out, "messages", contentMessages("assistant", content));
+      if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
+      addDefined(out, "usage", aiUsage(record(event, "usage")));
+      return out satisfies LlmResponse;
     } catch {
       return undefined;
     }

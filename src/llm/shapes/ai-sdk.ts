@@ -1,6 +1,5 @@
 import type { LlmMessage, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmUsage } from "../exchange.js";
-import { count, field, isRecord, list, record, str } from "../read.js";
-import { optional } from "./openai-chat.js";
+import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { aiInputMessages, contentMessages, providerName } from "./ai-sdk-messages.js";
 import { usageOf } from "./common.js";
 
@@ -37,16 +36,16 @@ export const aiSdkShape: LlmShape = {
       for (const message of [...(Array.isArray(prompt) ? prompt : []), ...(list(options, "messages") ?? [])]) messages.push(...aiInputMessages(message));
       const tools = toolsOf(record(options, "tools"));
       const parameters = aiParameters(options as object);
-      return {
-        operation: "chat",
-        ...optional("system", provider),
-        ...optional("provider", provider),
-        model: modelId,
-        ...optional("instructions", systemText(field(options, "instructions") ?? field(options, "system"))),
-        messages,
-        ...(tools.length > 0 ? { tools } : {}),
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-      } satisfies LlmRequest;
+      // Added one by one, in this order: spreading small computed-key objects cost 100–400 ns a field.
+      const out = { operation: "chat" } as { -readonly [K in keyof LlmRequest]: LlmRequest[K] };
+      addDefined(out, "system", provider);
+      addDefined(out, "provider", provider);
+      addDefined(out, "model", modelId);
+      addDefined(out, "instructions", systemText(field(options, "instructions") ?? field(options, "system")));
+      addDefined(out, "messages", messages);
+      if (tools.length > 0) addDefined(out, "tools", tools);
+      if (Object.keys(parameters).length > 0) addDefined(out, "parameters", parameters);
+      return out satisfies LlmRequest;
     } catch {
       return undefined;
     }
@@ -91,14 +90,14 @@ function stepsResponse(steps: readonly unknown[], totalUsage: object | undefined
   const messages = steps.filter(isRecord).flatMap((step) => contentMessages("assistant", list(step, "content") ?? []));
   const reason = str(last, "finishReason");
   const response = record(last, "response");
-  return {
-    ...optional("id", str(response, "id")),
-    ...optional("model", str(response, "modelId") ?? str(record(last, "model"), "modelId")),
-    ...optional("provider", providerName(record(last, "model"))),
-    messages,
-    ...(reason !== undefined ? { finishReasons: [reason] } : {}),
-    ...optional("usage", aiUsage(totalUsage ?? record(last, "usage"))),
-  };
+  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+  addDefined(out, "id", str(response, "id"));
+  addDefined(out, "model", str(response, "modelId") ?? str(record(last, "model"), "modelId"));
+  addDefined(out, "provider", providerName(record(last, "model")));
+  addDefined(out, "messages", messages);
+  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
+  addDefined(out, "usage", aiUsage(totalUsage ?? record(last, "usage")));
+  return out;
 }
 
 function objectResponse(result: object): LlmResponse {
@@ -110,13 +109,15 @@ function objectResponse(result: object): LlmResponse {
   }
   const reason = str(result, "finishReason");
   const response = record(result, "response");
-  return {
-    ...optional("id", str(response, "id")),
-    ...optional("model", str(response, "modelId")),
-    messages: [{ role: "assistant", parts: [{ type: "text", text }], ...optional("finishReason", reason) }],
-    ...(reason !== undefined ? { finishReasons: [reason] } : {}),
-    ...optional("usage", aiUsage(record(result, "usage"))),
-  };
+  const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts: [{ type: "text", text }] };
+  addDefined(message, "finishReason", reason);
+  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+  addDefined(out, "id", str(response, "id"));
+  addDefined(out, "model", str(response, "modelId"));
+  addDefined(out, "messages", [message]);
+  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
+  addDefined(out, "usage", aiUsage(record(result, "usage")));
+  return out;
 }
 
 /** `inputTokens` counts cached tokens too; AI SDK 5's flat `cachedInputTokens` / `reasoningTokens` are read as well. */
@@ -147,7 +148,9 @@ function toolsOf(tools: object | undefined): LlmTool[] {
   return Object.keys(tools).map((name) => {
     const tool = field(tools, name);
     const schema = record(tool, "inputSchema");
-    const parameters = record(schema, "jsonSchema");
-    return { name, ...optional("description", str(tool, "description")), ...optional("parameters", parameters) };
+    const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+    addDefined(out, "description", str(tool, "description"));
+    addDefined(out, "parameters", record(schema, "jsonSchema"));
+    return out;
   });
 }

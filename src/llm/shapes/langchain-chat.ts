@@ -1,6 +1,6 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall } from "../exchange.js";
-import { count, field, isRecord, list, record, str } from "../read.js";
-import { imagePart, optional } from "./openai-chat.js";
+import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
+import { imagePart } from "./openai-chat.js";
 import { parametersOf, usageOf } from "./common.js";
 
 /** LangChain message types as OpenInference roles. */
@@ -24,15 +24,15 @@ export const langchainChatShape: LlmShape = {
       const provider = str(metadata, "ls_provider");
       const messages = prompts !== undefined ? prompts.map((p): LlmMessage => ({ role: "user", parts: [{ type: "text", text: typeof p === "string" ? p : "" }] })) : (list(start, "messages") ?? []).map(inputMessage);
       const tools = (list(params, "tools") ?? list(record(start, "options"), "tools") ?? []).flatMap(toolOf);
-      return {
-        operation: prompts !== undefined ? "text_completion" : "chat",
-        ...optional("system", provider),
-        ...optional("provider", provider),
-        ...optional("model", model),
-        messages,
-        ...(tools.length > 0 ? { tools } : {}),
-        ...parametersOf(params, NOT_PARAMETERS),
-      } satisfies LlmRequest;
+      // Added one by one, in this order: spreading small computed-key objects cost 100–400 ns a field.
+      const out = { operation: prompts !== undefined ? "text_completion" : "chat" } as { -readonly [K in keyof LlmRequest]: LlmRequest[K] };
+      addDefined(out, "system", provider);
+      addDefined(out, "provider", provider);
+      addDefined(out, "model", model);
+      addDefined(out, "messages", messages);
+      if (tools.length > 0) addDefined(out, "tools", tools);
+      addDefined(out, "parameters", parametersOf(params, NOT_PARAMETERS).parameters);
+      return out satisfies LlmRequest;
     } catch {
       return undefined;
     }
@@ -54,11 +54,17 @@ export const langchainChatShape: LlmShape = {
         model ??= str(metadata, "model_name");
         id ??= str(message, "id");
         usage ??= usageMetadata(record(message, "usage_metadata"));
-        messages.push(message !== undefined ? { ...inputMessage(message), role: "assistant", ...optional("finishReason", reason) } : { role: "assistant", parts: [{ type: "text", text: str(generation, "text") ?? "" }] });
+        messages.push(message !== undefined ? outputMessage(message, reason) : { role: "assistant", parts: [{ type: "text", text: str(generation, "text") ?? "" }] });
       }
       const tokenUsage = record(record(result, "llmOutput"), "tokenUsage");
       usage ??= tokenUsage === undefined ? undefined : usageOf({ input: count(tokenUsage, "promptTokens"), output: count(tokenUsage, "completionTokens"), total: count(tokenUsage, "totalTokens"), cacheRead: undefined, cacheWrite: undefined, reasoning: undefined });
-      return { ...optional("id", id), ...optional("model", model), messages, ...(reasons.length > 0 ? { finishReasons: reasons } : {}), ...optional("usage", usage) };
+      const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+      addDefined(out, "id", id);
+      addDefined(out, "model", model);
+      addDefined(out, "messages", messages);
+      if (reasons.length > 0) addDefined(out, "finishReasons", reasons);
+      addDefined(out, "usage", usage);
+      return out;
     } catch {
       return undefined;
     }
@@ -78,15 +84,31 @@ function usageMetadata(usage: object | undefined): LlmResponse["usage"] {
   });
 }
 
-function inputMessage(message: unknown): LlmMessage {
+/** The message as input, its role always assistant (where the role was), its finish reason last. */
+function outputMessage(message: object, finishReason: string | undefined): LlmMessage {
+  const out = inputMessage(message);
+  out.role = "assistant";
+  addDefined(out, "finishReason", finishReason);
+  return out;
+}
+
+function inputMessage(message: unknown): { -readonly [K in keyof LlmMessage]: LlmMessage[K] } {
   const type = str(message, "type") ?? str(message, "role") ?? "user";
   const content = field(message, "content");
   const parts: LlmPart[] = typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content.flatMap(partOf) : [];
   const toolCalls = (list(message, "tool_calls") ?? []).flatMap((c): LlmToolCall[] => {
     const name = str(c, "name");
-    return name === undefined ? [] : [{ name, ...optional("id", str(c, "id")), arguments: json(field(c, "args")) }];
+    if (name === undefined) return [];
+    const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
+    addDefined(call, "id", str(c, "id"));
+    addDefined(call, "arguments", json(field(c, "args")));
+    return [call];
   });
-  return { role: ROLES[type] ?? type, parts, ...(toolCalls.length > 0 ? { toolCalls } : {}), ...optional("toolCallId", str(message, "tool_call_id")), ...optional("name", str(message, "name")) };
+  const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: ROLES[type] ?? type, parts };
+  if (toolCalls.length > 0) addDefined(out, "toolCalls", toolCalls);
+  addDefined(out, "toolCallId", str(message, "tool_call_id"));
+  addDefined(out, "name", str(message, "name"));
+  return out;
 }
 
 function partOf(part: unknown): LlmPart[] {
@@ -105,7 +127,10 @@ function toolOf(tool: unknown): LlmTool[] {
   const fn = record(tool, "function");
   const name = str(fn, "name") ?? str(tool, "name");
   if (name === undefined || !isRecord(tool)) return [];
-  return [{ name, ...optional("description", str(fn, "description") ?? str(tool, "description")), ...optional("parameters", field(fn, "parameters") ?? field(tool, "input_schema")) }];
+  const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+  addDefined(out, "description", str(fn, "description") ?? str(tool, "description"));
+  addDefined(out, "parameters", field(fn, "parameters") ?? field(tool, "input_schema"));
+  return [out];
 }
 
 function json(value: unknown): string {

@@ -119,6 +119,13 @@ export function imagePart(url: string | undefined): LlmPart {
   return { type: "image", url };
 }
 
+/** An image known by its media type only (its bytes never kept), or by nothing. */
+export function mediaTypeImage(mediaType: string | undefined): LlmPart {
+  const image: { type: "image"; mediaType?: string } = { type: "image" };
+  addDefined(image, "mediaType", mediaType);
+  return image;
+}
+
 function toolCallsOf(message: object): LlmToolCall[] | undefined {
   const calls: LlmToolCall[] = [];
   for (const call of list(message, "tool_calls") ?? []) {
@@ -158,8 +165,4 @@ function toolOf(name: string, fn: unknown): LlmTool {
   addDefined(tool, "description", str(fn, "description"));
   addDefined(tool, "parameters", field(fn, "parameters"));
   return tool;
-}
-
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -1,6 +1,6 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmStreamAccumulator, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
-import { count, field, isRecord, list, record, str } from "../read.js";
-import { contentParts, optional } from "./openai-chat.js";
+import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
+import { contentParts } from "./openai-chat.js";
 import { parametersOf, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["input", "instructions", "tools", "model", "stream"]);
@@ -15,17 +15,14 @@ export const openaiResponsesShape: LlmShape = {
       const input = field(params, "input");
       if (model === undefined || (typeof input !== "string" && !Array.isArray(input)) || field(params, "messages") !== undefined) return undefined;
       const tools = (list(params, "tools") ?? []).map(responseTool).filter((t): t is LlmTool => t !== undefined);
-      return {
-        operation: "chat",
-        system: "openai",
-        provider: "openai",
-        model,
-        ...optional("instructions", str(params, "instructions")),
-        messages: typeof input === "string" ? [{ role: "user", parts: [{ type: "text", text: input }] }] : inputItems(input),
-        ...(tools.length > 0 ? { tools } : {}),
-        ...parametersOf(params as object, NOT_PARAMETERS),
-        ...(field(params, "stream") === true ? { stream: true } : {}),
-      } satisfies LlmRequest;
+      // Added one by one, in this order: spreading small computed-key objects cost 100–400 ns a field.
+      const out = { operation: "chat", system: "openai", provider: "openai", model } as { -readonly [K in keyof LlmRequest]: LlmRequest[K] };
+      addDefined(out, "instructions", str(params, "instructions"));
+      addDefined(out, "messages", typeof input === "string" ? [{ role: "user", parts: [{ type: "text", text: input }] }] : inputItems(input));
+      if (tools.length > 0) addDefined(out, "tools", tools);
+      addDefined(out, "parameters", parametersOf(params as object, NOT_PARAMETERS).parameters);
+      if (field(params, "stream") === true) addDefined(out, "stream", true);
+      return out satisfies LlmRequest;
     } catch {
       return undefined;
     }
@@ -52,7 +49,9 @@ function inputItems(items: readonly unknown[]): LlmMessage[] {
       // function_call_result: the OpenAI Agents SDK's own item for it (camelCase ids, output as a part or parts).
       const output = field(item, "output");
       const parts = typeof output === "string" ? [{ type: "text" as const, text: output }] : contentParts(Array.isArray(output) || !isRecord(output) ? output : [output]);
-      messages.push({ role: "tool", parts, ...optional("toolCallId", str(item, "call_id") ?? str(item, "callId")) });
+      const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "tool", parts };
+      addDefined(message, "toolCallId", str(item, "call_id") ?? str(item, "callId"));
+      messages.push(message);
     } else if (type === undefined || type === "message") {
       messages.push({ role: str(item, "role") ?? "user", parts: contentParts(field(item, "content")) });
     }
@@ -62,12 +61,20 @@ function inputItems(items: readonly unknown[]): LlmMessage[] {
 
 function functionCall(item: object): LlmToolCall | undefined {
   const name = str(item, "name");
-  return name === undefined ? undefined : { name, ...optional("id", str(item, "call_id") ?? str(item, "callId") ?? str(item, "id")), ...optional("arguments", str(item, "arguments")) };
+  if (name === undefined) return undefined;
+  const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
+  addDefined(call, "id", str(item, "call_id") ?? str(item, "callId") ?? str(item, "id"));
+  addDefined(call, "arguments", str(item, "arguments"));
+  return call;
 }
 
 function responseTool(tool: unknown): LlmTool | undefined {
   const name = str(tool, "name") ?? str(tool, "type");
-  return name === undefined ? undefined : { name, ...optional("description", str(tool, "description")), ...optional("parameters", field(tool, "parameters")) };
+  if (name === undefined) return undefined;
+  const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+  addDefined(out, "description", str(tool, "description"));
+  addDefined(out, "parameters", field(tool, "parameters"));
+  return out;
 }
 
 function responseOf(response: object): LlmResponse {
@@ -88,8 +95,16 @@ function responseOf(response: object): LlmResponse {
   }
   const incomplete = str(record(response, "incomplete_details"), "reason");
   const reason = incomplete ?? (toolCalls.length > 0 ? "tool_calls" : str(response, "status") === "completed" ? "stop" : str(response, "status"));
-  const message: LlmMessage = { role: "assistant", parts, ...(toolCalls.length > 0 ? { toolCalls } : {}), ...optional("finishReason", reason) };
-  return { ...optional("id", str(response, "id")), ...optional("model", str(response, "model")), messages: [message], ...(reason !== undefined ? { finishReasons: [reason] } : {}), ...optional("usage", responsesUsage(record(response, "usage"))) };
+  const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts };
+  if (toolCalls.length > 0) addDefined(message, "toolCalls", toolCalls);
+  addDefined(message, "finishReason", reason);
+  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+  addDefined(out, "id", str(response, "id"));
+  addDefined(out, "model", str(response, "model"));
+  addDefined(out, "messages", [message]);
+  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
+  addDefined(out, "usage", responsesUsage(record(response, "usage")));
+  return out;
 }
 
 function responsesUsage(usage: object | undefined): LlmUsage | undefined {

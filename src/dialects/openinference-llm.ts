@@ -2,6 +2,7 @@ import type { Attributes } from "@opentelemetry/api";
 import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmUsage } from "../llm/exchange.js";
 import type { LlmContentRules } from "../llm/content-rules.js";
+import { IndexedKeys } from "./indexed-keys.js";
 
 /**
  * The OpenInference half of an LLM call: `llm.input_messages.*`, `llm.output_messages.*`,
@@ -11,6 +12,24 @@ import type { LlmContentRules } from "../llm/content-rules.js";
  */
 const CONTENT_PREFIX = `${SC.MESSAGE_CONTENTS}.`;
 const TOOL_CALL_PREFIX = `${SC.MESSAGE_TOOL_CALLS}.`;
+
+interface MessageKeys {
+  readonly prefix: IndexedKeys;
+  readonly role: IndexedKeys;
+  readonly content: IndexedKeys;
+  readonly name: IndexedKeys;
+  readonly toolCallId: IndexedKeys;
+}
+const messageKeys = (list: string): MessageKeys => ({
+  prefix: new IndexedKeys(list),
+  role: new IndexedKeys(list, SC.MESSAGE_ROLE),
+  content: new IndexedKeys(list, SC.MESSAGE_CONTENT),
+  name: new IndexedKeys(list, SC.MESSAGE_NAME),
+  toolCallId: new IndexedKeys(list, SC.MESSAGE_TOOL_CALL_ID),
+});
+const INPUT_KEYS = messageKeys(SC.LLM_INPUT_MESSAGES);
+const OUTPUT_KEYS = messageKeys(SC.LLM_OUTPUT_MESSAGES);
+const TOOL_SCHEMA_KEYS = new IndexedKeys(SC.LLM_TOOLS, SC.TOOL_JSON_SCHEMA);
 
 /** Request attributes; keeps the most recent messages that fit `budget` attributes and returns how many it left out. */
 export function openInferenceRequest(request: LlmRequest, rules: LlmContentRules, budget: number, into: Attributes): number {
@@ -28,7 +47,7 @@ export function openInferenceRequest(request: LlmRequest, rules: LlmContentRules
       if (tool.description !== undefined) schema.description = tool.description;
       if (tool.parameters !== undefined) schema.parameters = tool.parameters;
     }
-    into[`${SC.LLM_TOOLS}.${i}.${SC.TOOL_JSON_SCHEMA}`] = rules.content ? rules.json(schema) : JSON.stringify(schema);
+    into[TOOL_SCHEMA_KEYS.at(i)] = rules.content ? rules.json(schema) : JSON.stringify(schema);
     used++;
   });
   const messages: LlmMessage[] = request.instructions === undefined ? [] : [{ role: "system", parts: [{ type: "text", text: request.instructions }] }];
@@ -39,7 +58,7 @@ export function openInferenceRequest(request: LlmRequest, rules: LlmContentRules
     cost += messageCost(messages[first - 1]!, rules);
     if (cost > budget) break;
   }
-  writeMessages(SC.LLM_INPUT_MESSAGES, messages.slice(first), rules, into);
+  writeMessages(INPUT_KEYS, messages.slice(first), rules, into);
   return first;
 }
 
@@ -50,7 +69,7 @@ export function openInferenceResponse(response: LlmResponse, rules: LlmContentRu
   }
   const reason = response.finishReasons?.[0];
   if (reason !== undefined) into[SC.LLM_FINISH_REASON] = reason;
-  writeMessages(SC.LLM_OUTPUT_MESSAGES, response.messages, rules, into);
+  writeMessages(OUTPUT_KEYS, response.messages, rules, into);
 }
 
 export function openInferenceUsage(usage: LlmUsage, into: Attributes): void {
@@ -80,15 +99,14 @@ function singleText(message: LlmMessage): string | undefined {
   return message.parts.length === 1 && part!.type === "text" ? part!.text : undefined;
 }
 
-function writeMessages(prefix: string, messages: readonly LlmMessage[], rules: LlmContentRules, into: Attributes): void {
+function writeMessages(keys: MessageKeys, messages: readonly LlmMessage[], rules: LlmContentRules, into: Attributes): void {
   messages.forEach((message, i) => {
-    const at = `${prefix}.${i}.`;
-    into[at + SC.MESSAGE_ROLE] = message.role;
-    if (message.name !== undefined) into[at + SC.MESSAGE_NAME] = message.name;
-    if (message.toolCallId !== undefined) into[at + SC.MESSAGE_TOOL_CALL_ID] = message.toolCallId;
-    if (rules.content) writeParts(at, message, rules, into);
+    into[keys.role.at(i)] = message.role;
+    if (message.name !== undefined) into[keys.name.at(i)] = message.name;
+    if (message.toolCallId !== undefined) into[keys.toolCallId.at(i)] = message.toolCallId;
+    if (rules.content) writeParts(keys, i, message, rules, into);
     message.toolCalls?.forEach((call, k) => {
-      const c = `${at}${TOOL_CALL_PREFIX}${k}.`;
+      const c = `${keys.prefix.at(i)}${TOOL_CALL_PREFIX}${k}.`;
       if (call.id !== undefined) into[c + SC.TOOL_CALL_ID] = call.id;
       into[c + SC.TOOL_CALL_FUNCTION_NAME] = call.name;
       if (rules.content && call.arguments !== undefined) into[c + SC.TOOL_CALL_FUNCTION_ARGUMENTS_JSON] = rules.jsonText(call.arguments);
@@ -97,15 +115,15 @@ function writeMessages(prefix: string, messages: readonly LlmMessage[], rules: L
 }
 
 /** A lone text part is `message.content`; anything else is `message.contents.N.*` (reasoning is left to gen_ai). */
-function writeParts(at: string, message: LlmMessage, rules: LlmContentRules, into: Attributes): void {
+function writeParts(keys: MessageKeys, i: number, message: LlmMessage, rules: LlmContentRules, into: Attributes): void {
   const text = singleText(message);
   if (text !== undefined) {
-    into[at + SC.MESSAGE_CONTENT] = rules.text(text);
+    into[keys.content.at(i)] = rules.text(text);
     return;
   }
   let n = 0;
   for (const part of message.parts) {
-    const c = `${at}${CONTENT_PREFIX}${n}.`;
+    const c = `${keys.prefix.at(i)}${CONTENT_PREFIX}${n}.`;
     if (part.type === "text") {
       into[c + SC.MESSAGE_CONTENT_TYPE] = "text";
       into[c + SC.MESSAGE_CONTENT_TEXT] = rules.text(part.text);

@@ -242,6 +242,22 @@ const READS: Record<string, () => () => unknown> = {
 };
 
 /** What each read returned before the readers built their objects field by field. */
+/** What the Anthropic reader makes of anthropicMessage, whole or as the stream of its events. */
+const anthropicReply = {
+  id: "msg_01",
+  model: "claude-haiku-4-5",
+  messages: [
+    {
+      role: "assistant",
+      parts: [{ type: "reasoning", text: "Let me think about it." }, { type: "text", text: "Calling the tool now." }],
+      toolCalls: [{ name: "get_weather", id: "toolu_2", arguments: '{"city":"Paris","units":"c"}' }],
+      finishReason: "tool_use",
+    },
+  ],
+  finishReasons: ["tool_use"],
+  usage: { input: 37, output: 20, total: 57, cacheRead: 5, cacheWrite: 2 },
+};
+
 const EXPECTED: Record<string, unknown> = {
   "ai.model-call request": {
     operation: "chat",
@@ -322,34 +338,8 @@ const EXPECTED: Record<string, unknown> = {
     parameters: { max_tokens: 1024, temperature: 0.5 },
     stream: true,
   },
-  "anthropic response": {
-    id: "msg_01",
-    model: "claude-haiku-4-5",
-    messages: [
-      {
-        role: "assistant",
-        parts: [{ type: "reasoning", text: "Let me think about it." }, { type: "text", text: "Calling the tool now." }],
-        toolCalls: [{ name: "get_weather", id: "toolu_2", arguments: '{"city":"Paris","units":"c"}' }],
-        finishReason: "tool_use",
-      },
-    ],
-    finishReasons: ["tool_use"],
-    usage: { input: 37, output: 20, total: 57, cacheRead: 5, cacheWrite: 2 },
-  },
-  "anthropic stream": {
-    id: "msg_01",
-    model: "claude-haiku-4-5",
-    messages: [
-      {
-        role: "assistant",
-        parts: [{ type: "reasoning", text: "Let me think about it." }, { type: "text", text: "Calling the tool now." }],
-        toolCalls: [{ name: "get_weather", id: "toolu_2", arguments: '{"city":"Paris","units":"c"}' }],
-        finishReason: "tool_use",
-      },
-    ],
-    finishReasons: ["tool_use"],
-    usage: { input: 37, output: 20, total: 57, cacheRead: 5, cacheWrite: 2 },
-  },
+  "anthropic response": anthropicReply,
+  "anthropic stream": anthropicReply,
   "langchain chat request": {
     operation: "chat",
     system: "openai",

@@ -258,6 +258,22 @@ const anthropicReply = {
   usage: { input: 37, output: 20, total: 57, cacheRead: 5, cacheWrite: 2 },
 };
 
+/** What the Responses reader makes of responsesResponse, whole or as the stream of its events. */
+const responsesReply = {
+  id: "resp_1",
+  model: "gpt-4.1-mini-2025-04-14",
+  messages: [
+    {
+      role: "assistant",
+      parts: [{ type: "reasoning", text: "Porto, then." }, { type: "text", text: "21°C in Porto." }],
+      toolCalls: [{ name: "weather", id: "call_3", arguments: '{"city":"Lisbon"}' }],
+      finishReason: "tool_calls",
+    },
+  ],
+  finishReasons: ["tool_calls"],
+  usage: { input: 30, output: 10, total: 40, cacheRead: 6, reasoning: 4 },
+};
+
 const EXPECTED: Record<string, unknown> = {
   "ai.model-call request": {
     operation: "chat",
@@ -410,34 +426,8 @@ const EXPECTED: Record<string, unknown> = {
     parameters: { temperature: 0.2, store: false },
     stream: true,
   },
-  "openai responses response": {
-    id: "resp_1",
-    model: "gpt-4.1-mini-2025-04-14",
-    messages: [
-      {
-        role: "assistant",
-        parts: [{ type: "reasoning", text: "Porto, then." }, { type: "text", text: "21°C in Porto." }],
-        toolCalls: [{ name: "weather", id: "call_3", arguments: '{"city":"Lisbon"}' }],
-        finishReason: "tool_calls",
-      },
-    ],
-    finishReasons: ["tool_calls"],
-    usage: { input: 30, output: 10, total: 40, cacheRead: 6, reasoning: 4 },
-  },
-  "openai responses stream": {
-    id: "resp_1",
-    model: "gpt-4.1-mini-2025-04-14",
-    messages: [
-      {
-        role: "assistant",
-        parts: [{ type: "reasoning", text: "Porto, then." }, { type: "text", text: "21°C in Porto." }],
-        toolCalls: [{ name: "weather", id: "call_3", arguments: '{"city":"Lisbon"}' }],
-        finishReason: "tool_calls",
-      },
-    ],
-    finishReasons: ["tool_calls"],
-    usage: { input: 30, output: 10, total: 40, cacheRead: 6, reasoning: 4 },
-  },
+  "openai responses response": responsesReply,
+  "openai responses stream": responsesReply,
   "openai responses stream (deltas only)": {
     id: "resp_1",
     model: "gpt-4.1-mini-2025-04-14",

@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmUsage } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { aiInputMessages, contentMessages, providerName } from "./ai-sdk-messages.js";
-import { usageOf } from "./common.js";
+import { singleReply, usageOf } from "./common.js";
 
 /** The settings that are invocation parameters (never headers, signals or callbacks). */
 const PARAMETERS = ["temperature", "maxOutputTokens", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries", "toolChoice", "schemaName", "schemaDescription", "output"] as const;
@@ -109,15 +109,7 @@ function objectResponse(result: object): LlmResponse {
   }
   const reason = str(result, "finishReason");
   const response = record(result, "response");
-  const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts: [{ type: "text", text }] };
-  addDefined(message, "finishReason", reason);
-  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
-  addDefined(out, "id", str(response, "id"));
-  addDefined(out, "model", str(response, "modelId"));
-  addDefined(out, "messages", [message]);
-  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
-  addDefined(out, "usage", aiUsage(record(result, "usage")));
-  return out;
+  return singleReply(str(response, "id"), str(response, "modelId"), [{ type: "text", text }], [], reason, aiUsage(record(result, "usage")));
 }
 
 /** `inputTokens` counts cached tokens too; AI SDK 5's flat `cachedInputTokens` / `reasoningTokens` are read as well. */

@@ -2,7 +2,7 @@ import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, L
 import { addDefined, count, field, isRecord, list, num, record, str } from "../read.js";
 import { imagePart, mediaTypeImage } from "./openai-chat.js";
 import { AnthropicStream } from "./anthropic-stream.js";
-import { parametersOf, usageOf } from "./common.js";
+import { parametersOf, singleReply, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["messages", "system", "tools", "model", "stream"]);
 
@@ -53,16 +53,7 @@ function looksAnthropic(params: object, model: string, messages: readonly unknow
 export function messageResponse(message: object): LlmResponse {
   const { parts, toolCalls } = blocks(list(message, "content") ?? []);
   const reason = str(message, "stop_reason");
-  const reply: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts };
-  if (toolCalls.length > 0) addDefined(reply, "toolCalls", toolCalls);
-  addDefined(reply, "finishReason", reason);
-  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
-  addDefined(out, "id", str(message, "id"));
-  addDefined(out, "model", str(message, "model"));
-  addDefined(out, "messages", [reply]);
-  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
-  addDefined(out, "usage", anthropicUsage(record(message, "usage")));
-  return out;
+  return singleReply(str(message, "id"), str(message, "model"), parts, toolCalls, reason, anthropicUsage(record(message, "usage")));
 }
 
 /** Anthropic counts cache reads and writes apart from `input_tokens`: the exchange's `input` is the whole prompt. */

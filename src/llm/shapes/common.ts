@@ -1,5 +1,5 @@
 /** Pieces every shape builds the same way: invocation parameters and token usage. */
-import type { LlmUsage } from "../exchange.js";
+import type { LlmMessage, LlmPart, LlmResponse, LlmToolCall, LlmUsage } from "../exchange.js";
 import { addDefined, field } from "../read.js";
 
 /** Every request field but `exclude` (and functions) as `llm.invocation_parameters`; none → nothing. */
@@ -23,4 +23,18 @@ export function usageOf(counts: { -readonly [K in keyof LlmUsage]: number | unde
   if (counts.cacheWrite !== undefined && counts.cacheWrite > 0) addDefined(out, "cacheWrite", counts.cacheWrite);
   if (counts.reasoning !== undefined && counts.reasoning > 0) addDefined(out, "reasoning", counts.reasoning);
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** A reply of one assistant message, as most providers send it; fields added one by one, in this order. */
+export function singleReply(id: string | undefined, model: string | undefined, parts: LlmPart[], toolCalls: readonly LlmToolCall[], reason: string | undefined, usage: LlmUsage | undefined): LlmResponse {
+  const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts };
+  if (toolCalls.length > 0) addDefined(message, "toolCalls", toolCalls);
+  addDefined(message, "finishReason", reason);
+  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
+  addDefined(out, "id", id);
+  addDefined(out, "model", model);
+  addDefined(out, "messages", [message]);
+  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
+  addDefined(out, "usage", usage);
+  return out;
 }

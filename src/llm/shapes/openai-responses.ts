@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmStreamAccumulator, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { contentParts } from "./openai-chat.js";
-import { parametersOf, usageOf } from "./common.js";
+import { parametersOf, singleReply, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["input", "instructions", "tools", "model", "stream"]);
 
@@ -95,16 +95,7 @@ function responseOf(response: object): LlmResponse {
   }
   const incomplete = str(record(response, "incomplete_details"), "reason");
   const reason = incomplete ?? (toolCalls.length > 0 ? "tool_calls" : str(response, "status") === "completed" ? "stop" : str(response, "status"));
-  const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: "assistant", parts };
-  if (toolCalls.length > 0) addDefined(message, "toolCalls", toolCalls);
-  addDefined(message, "finishReason", reason);
-  const out = {} as { -readonly [K in keyof LlmResponse]: LlmResponse[K] };
-  addDefined(out, "id", str(response, "id"));
-  addDefined(out, "model", str(response, "model"));
-  addDefined(out, "messages", [message]);
-  if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
-  addDefined(out, "usage", responsesUsage(record(response, "usage")));
-  return out;
+  return singleReply(str(response, "id"), str(response, "model"), parts, toolCalls, reason, responsesUsage(record(response, "usage")));
 }
 
 function responsesUsage(usage: object | undefined): LlmUsage | undefined {

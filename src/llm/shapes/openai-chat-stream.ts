@@ -7,7 +7,7 @@ interface Choice {
   text: string;
   refusal: string;
   finishReason: string | undefined;
-  calls: Map<number, { id?: string; name: string; arguments: string }>;
+  calls: Map<number, { id: string | undefined; name: string; arguments: string }>;
 }
 
 /** Joins `chat.completion.chunk`s: content and tool-call deltas per choice, usage from the last chunk. */
@@ -51,7 +51,7 @@ export class OpenAIChatStream implements LlmStreamAccumulator {
       const at = num(d, "index") ?? choice.calls.size;
       const fn = record(d, "function");
       let call = choice.calls.get(at);
-      if (call === undefined) choice.calls.set(at, (call = { name: "", arguments: "" }));
+      if (call === undefined) choice.calls.set(at, (call = { id: undefined, name: "", arguments: "" }));
       const id = str(d, "id");
       if (id !== undefined) call.id = id;
       const name = str(fn, "name");

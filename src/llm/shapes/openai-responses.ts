@@ -132,7 +132,7 @@ class ResponsesStream implements LlmStreamAccumulator {
   response(): LlmResponse | undefined {
     if (!this.seen) return undefined;
     const built = this.latest === undefined ? undefined : responseOf(this.latest);
-    if (built !== undefined && (built.messages[0]!.parts.length > 0 || built.messages[0]!.toolCalls !== undefined)) return built;
+    if (built !== undefined && (built.messages[0]!.parts.length > 0 || Object.hasOwn(built.messages[0]!, "toolCalls"))) return built;
     const message: LlmMessage = { role: "assistant", parts: this.text === "" ? [] : [{ type: "text", text: this.text }] };
     return { ...built, messages: [message] };
   }

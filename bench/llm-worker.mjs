@@ -33,13 +33,14 @@ const spans = new CountingExporter();
 const logs = new CountingExporter();
 let flush;
 let client;
-if (side === "coat" || side === "coat-with-gen-ai" || side === "coat-span-only") {
+if (side.startsWith("coat")) {
   const { register } = await import("agent-coat");
   const { coatOpenAI } = await import("agent-coat/openai");
   // The second coat side adds the GenAI dialect to the defaults: what writing gen_ai.* beside OpenInference costs.
   const dialects = side === "coat-with-gen-ai" ? "envpod,openinference,gen_ai" : undefined;
-  // coat-span-only: logs and sealing off, one span per call as the instrumentation writes.
-  const lean = side === "coat-span-only" ? { logs: false, seal: false } : {};
+  // coat-span-only: logs and sealing off, one span per call as the instrumentation writes; the two
+  // sides between it and coat show what the log records and the seal each add.
+  const lean = { "coat-span-only": { logs: false, seal: false }, "coat-logs-no-seal": { seal: false }, "coat-seal-no-logs": { logs: false } }[side] ?? {};
   const telemetry = register({ capture: "redacted", dialects, ...lean, spanExporters: [spans], logExporters: [logs], stderr: false, file: false, env: {} });
   flush = () => telemetry.forceFlush();
   client = coatOpenAI(new OpenAI({ apiKey: "sk-bench", baseURL: "http://127.0.0.1:1/v1", maxRetries: 0, fetch: answer }));

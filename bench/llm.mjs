@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const SIDES = ["bare", "openinference", "coat", "coat-with-gen-ai", "coat-span-only"];
+const SIDES = ["bare", "openinference", "coat", "coat-with-gen-ai", "coat-span-only", "coat-logs-no-seal", "coat-seal-no-logs"];
 
 function start(side, worker = "llm-worker.mjs") {
   const child = fork(join(here, worker), [side], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
@@ -63,6 +63,11 @@ async function runSides(SIDES, worker, rounds, calls) {
     out.ratio = +(out.per_call_us.coat / out.per_call_us.openinference).toFixed(3);
     // What the span alone costs beside the instrumentation's span: the rest of coat's time is its two log records and the seal.
     out.span_only_ratio = +(out.per_call_us["coat-span-only"] / out.per_call_us.openinference).toFixed(3);
+    // The parts of coat's time beyond its span, each measured alone: the two log records (unsealed), the span's seal, and all three sealed.
+    if (out.per_call_us["coat-logs-no-seal"] !== undefined) {
+      const over = (side) => +(out.per_call_us[side] - out.per_call_us["coat-span-only"]).toFixed(2);
+      out.added_us = { logs: over("coat-logs-no-seal"), span_seal: over("coat-seal-no-logs"), logs_and_seal: over("coat") };
+    }
     if (out.per_call_us["coat-with-gen-ai"] !== undefined) out.gen_ai_dialect_ratio = +(out.per_call_us["coat-with-gen-ai"] / out.per_call_us.coat).toFixed(3);
     out.overhead_ratio = +((out.per_call_us.coat - out.per_call_us.bare) / (out.per_call_us.openinference - out.per_call_us.bare)).toFixed(3);
     return out;

@@ -55,7 +55,7 @@ if (!skip("llm")) {
   (result.ratios ??= {}).coat_llm_vs_openinference_openai = result.llm.ratio;
   result.ratios.coat_llm_gen_ai_dialect_on_vs_off = result.llm.gen_ai_dialect_ratio;
   result.ratios.coat_llm_span_only_vs_openinference_openai = result.llm.span_only_ratio;
-  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); with gen_ai ${result.llm.per_call_us["coat-with-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio}); span only (logs and seal off) ${result.llm.per_call_us["coat-span-only"]} µs: ×${result.llm.span_only_ratio}`);
+  log(`  per call: bare SDK ${result.llm.per_call_us.bare} µs, OpenInference ${result.llm.per_call_us.openinference} µs, coat ${result.llm.per_call_us.coat} µs: ×${result.llm.ratio} (overhead only ×${result.llm.overhead_ratio}); with gen_ai ${result.llm.per_call_us["coat-with-gen-ai"]} µs (gen_ai on/off ×${result.llm.gen_ai_dialect_ratio}); span only (logs and seal off) ${result.llm.per_call_us["coat-span-only"]} µs: ×${result.llm.span_only_ratio}; over the span: logs +${result.llm.added_us.logs} µs, the span's seal +${result.llm.added_us.span_seal} µs, logs and seal +${result.llm.added_us.logs_and_seal} µs`);
 }
 if (!skip("langchain")) {
   log("\nlangchain: a chain with two ChatOpenAI calls (answered in process) and a tool, coat's callback handler vs the OpenInference LangChain instrumentation, one process each …");

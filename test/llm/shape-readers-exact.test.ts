@@ -241,7 +241,6 @@ const READS: Record<string, () => () => unknown> = {
   },
 };
 
-/** What each read returned before the readers built their objects field by field. */
 /** What the Anthropic reader makes of anthropicMessage, whole or as the stream of its events. */
 const anthropicReply = {
   id: "msg_01",
@@ -274,6 +273,7 @@ const responsesReply = {
   usage: { input: 30, output: 10, total: 40, cacheRead: 6, reasoning: 4 },
 };
 
+/** What each read returned before the readers built their objects field by field. */
 const EXPECTED: Record<string, unknown> = {
   "ai.model-call request": {
     operation: "chat",

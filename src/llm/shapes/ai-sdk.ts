@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmUsage } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { aiInputMessages, contentMessages, providerName } from "./ai-sdk-messages.js";
-import { singleReply, usageOf } from "./common.js";
+import { llmTool, singleReply, usageOf } from "./common.js";
 
 /** The settings that are invocation parameters (never headers, signals or callbacks). */
 const PARAMETERS = ["temperature", "maxOutputTokens", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries", "toolChoice", "schemaName", "schemaDescription", "output"] as const;
@@ -140,9 +140,6 @@ function toolsOf(tools: object | undefined): LlmTool[] {
   return Object.keys(tools).map((name) => {
     const tool = field(tools, name);
     const schema = record(tool, "inputSchema");
-    const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
-    addDefined(out, "description", str(tool, "description"));
-    addDefined(out, "parameters", record(schema, "jsonSchema"));
-    return out;
+    return llmTool(name, str(tool, "description"), record(schema, "jsonSchema"));
   });
 }

@@ -2,7 +2,7 @@ import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, L
 import { addDefined, count, field, isRecord, list, num, record, str } from "../read.js";
 import { imagePart, mediaTypeImage } from "./openai-chat.js";
 import { AnthropicStream } from "./anthropic-stream.js";
-import { parametersOf, singleReply, usageOf } from "./common.js";
+import { llmTool, llmToolCall, parametersOf, singleReply, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["messages", "system", "tools", "model", "stream"]);
 
@@ -108,10 +108,7 @@ function blocks(content: readonly unknown[]): { parts: LlmPart[]; toolCalls: Llm
     else if (type === "tool_use") {
       const name = str(block, "name");
       if (name === undefined) continue;
-      const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
-      addDefined(call, "id", str(block, "id"));
-      addDefined(call, "arguments", safeJson(field(block, "input")));
-      toolCalls.push(call);
+      toolCalls.push(llmToolCall(name, str(block, "id"), safeJson(field(block, "input"))));
     } else if (type === "image") {
       const source = record(block, "source");
       const url = str(source, "url");
@@ -132,8 +129,5 @@ function safeJson(value: unknown): string {
 function anthropicTool(tool: unknown): LlmTool | undefined {
   const name = str(tool, "name");
   if (name === undefined) return undefined;
-  const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
-  addDefined(out, "description", str(tool, "description"));
-  addDefined(out, "parameters", field(tool, "input_schema"));
-  return out;
+  return llmTool(name, str(tool, "description"), field(tool, "input_schema"));
 }

@@ -1,5 +1,5 @@
 /** Pieces every shape builds the same way: invocation parameters and token usage. */
-import type { LlmMessage, LlmPart, LlmResponse, LlmToolCall, LlmUsage } from "../exchange.js";
+import type { LlmMessage, LlmPart, LlmResponse, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { addDefined, field } from "../read.js";
 
 /** Every request field but `exclude` (and functions) as `llm.invocation_parameters`; none → nothing. */
@@ -37,4 +37,20 @@ export function singleReply(id: string | undefined, model: string | undefined, p
   if (reason !== undefined) addDefined(out, "finishReasons", [reason]);
   addDefined(out, "usage", usage);
   return out;
+}
+
+/** A tool the request offers: its name, then its description and parameter schema when given. */
+export function llmTool(name: string, description: string | undefined, parameters: unknown): LlmTool {
+  const tool: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
+  addDefined(tool, "description", description);
+  addDefined(tool, "parameters", parameters);
+  return tool;
+}
+
+/** A tool call the model made: its name, then its id and JSON arguments when known. */
+export function llmToolCall(name: string, id: string | undefined, args: string | undefined): LlmToolCall {
+  const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
+  addDefined(call, "id", id);
+  addDefined(call, "arguments", args);
+  return call;
 }

@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { imagePart } from "./openai-chat.js";
-import { parametersOf, usageOf } from "./common.js";
+import { llmTool, llmToolCall, parametersOf, usageOf } from "./common.js";
 
 /** LangChain message types as OpenInference roles. */
 const ROLES: Readonly<Record<string, string>> = { human: "user", ai: "assistant", system: "system", tool: "tool", function: "function", developer: "system" };
@@ -98,11 +98,7 @@ function inputMessage(message: unknown): { -readonly [K in keyof LlmMessage]: Ll
   const parts: LlmPart[] = typeof content === "string" ? [{ type: "text", text: content }] : Array.isArray(content) ? content.flatMap(partOf) : [];
   const toolCalls = (list(message, "tool_calls") ?? []).flatMap((c): LlmToolCall[] => {
     const name = str(c, "name");
-    if (name === undefined) return [];
-    const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
-    addDefined(call, "id", str(c, "id"));
-    addDefined(call, "arguments", json(field(c, "args")));
-    return [call];
+    return name === undefined ? [] : [llmToolCall(name, str(c, "id"), json(field(c, "args")))];
   });
   const out: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: ROLES[type] ?? type, parts };
   if (toolCalls.length > 0) addDefined(out, "toolCalls", toolCalls);
@@ -127,10 +123,7 @@ function toolOf(tool: unknown): LlmTool[] {
   const fn = record(tool, "function");
   const name = str(fn, "name") ?? str(tool, "name");
   if (name === undefined || !isRecord(tool)) return [];
-  const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
-  addDefined(out, "description", str(fn, "description") ?? str(tool, "description"));
-  addDefined(out, "parameters", field(fn, "parameters") ?? field(tool, "input_schema"));
-  return [out];
+  return [llmTool(name, str(fn, "description") ?? str(tool, "description"), field(fn, "parameters") ?? field(tool, "input_schema"))];
 }
 
 function json(value: unknown): string {

@@ -1,5 +1,6 @@
-import type { LlmMessage, LlmResponse, LlmStreamAccumulator, LlmToolCall, LlmUsage } from "../exchange.js";
+import type { LlmMessage, LlmResponse, LlmStreamAccumulator, LlmUsage } from "../exchange.js";
 import { addDefined, field, list, num, record, str } from "../read.js";
+import { llmToolCall } from "./common.js";
 import { chatUsage } from "./openai-chat.js";
 
 interface Choice {
@@ -70,12 +71,7 @@ export class OpenAIChatStream implements LlmStreamAccumulator {
       const parts = [];
       if (choice.text !== "") parts.push({ type: "text" as const, text: choice.text });
       if (choice.refusal !== "") parts.push({ type: "text" as const, text: choice.refusal });
-      const toolCalls = [...choice.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => {
-        const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name: c.name };
-        addDefined(call, "id", c.id);
-        if (c.arguments !== "") addDefined(call, "arguments", c.arguments);
-        return call;
-      });
+      const toolCalls = [...choice.calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => llmToolCall(c.name, c.id, c.arguments === "" ? undefined : c.arguments));
       if (choice.finishReason !== undefined) finishReasons.push(choice.finishReason);
       // Added one by one: spreading small computed-key objects cost 100–400 ns a field.
       const message: { -readonly [K in keyof LlmMessage]: LlmMessage[K] } = { role: choice.role ?? "assistant", parts };

@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { OpenAIChatStream } from "./openai-chat-stream.js";
-import { parametersOf, usageOf } from "./common.js";
+import { llmTool, llmToolCall, parametersOf, usageOf } from "./common.js";
 
 /** Request fields that are not invocation parameters. */
 const NOT_PARAMETERS = new Set(["messages", "tools", "functions", "model", "stream", "stream_options"]);
@@ -132,17 +132,12 @@ function toolCallsOf(message: object): LlmToolCall[] | undefined {
     const fn = record(call, "function");
     const name = str(fn, "name");
     if (name === undefined) continue;
-    const toolCall: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
-    addDefined(toolCall, "id", str(call, "id"));
-    addDefined(toolCall, "arguments", str(fn, "arguments"));
-    calls.push(toolCall);
+    calls.push(llmToolCall(name, str(call, "id"), str(fn, "arguments")));
   }
   const legacy = record(message, "function_call");
   const legacyName = str(legacy, "name");
   if (legacyName !== undefined) {
-    const toolCall: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name: legacyName };
-    addDefined(toolCall, "arguments", str(legacy, "arguments"));
-    calls.push(toolCall);
+    calls.push(llmToolCall(legacyName, undefined, str(legacy, "arguments")));
   }
   return calls.length > 0 ? calls : undefined;
 }
@@ -161,8 +156,5 @@ function functionTool(fn: unknown): LlmTool | undefined {
 }
 
 function toolOf(name: string, fn: unknown): LlmTool {
-  const tool: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
-  addDefined(tool, "description", str(fn, "description"));
-  addDefined(tool, "parameters", field(fn, "parameters"));
-  return tool;
+  return llmTool(name, str(fn, "description"), field(fn, "parameters"));
 }

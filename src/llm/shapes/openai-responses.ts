@@ -1,7 +1,7 @@
 import type { LlmMessage, LlmPart, LlmRequest, LlmResponse, LlmShape, LlmStreamAccumulator, LlmTool, LlmToolCall, LlmUsage } from "../exchange.js";
 import { addDefined, count, field, isRecord, list, record, str } from "../read.js";
 import { contentParts } from "./openai-chat.js";
-import { parametersOf, singleReply, usageOf } from "./common.js";
+import { llmTool, llmToolCall, parametersOf, singleReply, usageOf } from "./common.js";
 
 const NOT_PARAMETERS = new Set(["input", "instructions", "tools", "model", "stream"]);
 
@@ -62,19 +62,13 @@ function inputItems(items: readonly unknown[]): LlmMessage[] {
 function functionCall(item: object): LlmToolCall | undefined {
   const name = str(item, "name");
   if (name === undefined) return undefined;
-  const call: { -readonly [K in keyof LlmToolCall]: LlmToolCall[K] } = { name };
-  addDefined(call, "id", str(item, "call_id") ?? str(item, "callId") ?? str(item, "id"));
-  addDefined(call, "arguments", str(item, "arguments"));
-  return call;
+  return llmToolCall(name, str(item, "call_id") ?? str(item, "callId") ?? str(item, "id"), str(item, "arguments"));
 }
 
 function responseTool(tool: unknown): LlmTool | undefined {
   const name = str(tool, "name") ?? str(tool, "type");
   if (name === undefined) return undefined;
-  const out: { -readonly [K in keyof LlmTool]: LlmTool[K] } = { name };
-  addDefined(out, "description", str(tool, "description"));
-  addDefined(out, "parameters", field(tool, "parameters"));
-  return out;
+  return llmTool(name, str(tool, "description"), field(tool, "parameters"));
 }
 
 function responseOf(response: object): LlmResponse {

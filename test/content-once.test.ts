@@ -11,7 +11,7 @@ import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conve
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { Op, coat, current, tie, verifyFiles } from "../src/index.js";
 import type { Harness } from "./support/harness.js";
-import { asMap, spanNamed, startHarness } from "./support/harness.js";
+import { asMap, startHarness } from "./support/harness.js";
 import type { ReceivedLog } from "./support/otlp-receiver.js";
 
 const SECRET = "sk-proj-Zq8vT3xY7wK2mN5pR4sL9aB1cD6eF0gH";

@@ -6,7 +6,7 @@
  */
 import v8 from "node:v8";
 import vm from "node:vm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { coat } from "../src/wrap/coat.js";
 import type { CoatOptions } from "../src/wrap/options.js";
 import { tie } from "../src/wrap/tie.js";

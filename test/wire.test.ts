@@ -28,10 +28,6 @@ function routingKeys(log: ReceivedLog): string[] {
   return Object.keys(log.attributes).filter((k) => !k.startsWith("envpod.seal.")).sort();
 }
 
-function logsOf(logs: ReceivedLog[], span: ReceivedSpan): ReceivedLog[] {
-  return logs.filter((l) => l.spanId === span.spanId);
-}
-
 describe("span attributes: the three dialects on every span", () => {
   it("maps every Op to its OpenInference kind and AOT op, and custom tags to CHAIN", async () => {
     const ops = [...Object.values(Op), "billing.reconcile"];

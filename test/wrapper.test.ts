@@ -6,7 +6,7 @@
 import { types } from "node:util";
 import type { Span, Tracer } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { coat } from "../src/wrap/coat.js";
 import { current } from "../src/context/current.js";
 import { state } from "../src/runtime/state.js";

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import type { AnyValue, AnyValueMap } from "../runtime/log-api.js";
+import type { AnyValueMap } from "../runtime/log-api.js";
 import type { Identity } from "../context/identity.js";
 import { anonymousFingerprint, claimKind, subjectOf } from "../context/identity.js";
 import type { OpSpec } from "./ops.js";

@@ -1,5 +1,5 @@
 import type { Attributes } from "@opentelemetry/api";
-import { OpenInferenceSpanKind, SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
+import { SemanticConventions as SC } from "@arizeai/openinference-semantic-conventions";
 import type { SpanStage } from "./span-pipeline.js";
 import type { WritableSpan } from "./writable-span.js";
 import { GenAiKey } from "../dialects/gen-ai-keys.js";

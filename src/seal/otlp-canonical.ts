@@ -4,7 +4,7 @@
  */
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { SealKey } from "../dialects/keys.js";
-import { LOG_FORM, LOG_FORM_V1, SPAN_FORM, SPAN_FORM_V1 } from "./canonical-sdk.js";
+import { LOG_FORM, LOG_FORM_V1, SPAN_FORM_V1 } from "./canonical-sdk.js";
 import { compareUtf16, sortWrittenEntries } from "./canonical-values.js";
 import { jsonText } from "./canonical-text.js";
 import type { CanonicalWriter } from "./canonical-bytes.js";

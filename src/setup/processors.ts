@@ -1,4 +1,4 @@
-import type { LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
+import type { LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import type { Environment } from "../runtime/environment.js";
 import { CaptureLogProcessor, CaptureSpanProcessor } from "../processors/capture.js";
 import { LogPipeline } from "../processors/log-pipeline.js";
@@ -9,7 +9,7 @@ import { SealLogRecordProcessor } from "../processors/seal-logs.js";
 import { SealSpanProcessor } from "../processors/seal-spans.js";
 import type { SealOptions } from "../seal/options.js";
 import { BatchLogRecordProcessor } from "@opentelemetry/sdk-logs";
-import type { SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import { batchLogSettings, batchSpanSettings } from "./env.js";
 import type { CoatSetupOptions } from "./options.js";

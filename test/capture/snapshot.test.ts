@@ -525,13 +525,6 @@ describe("inputs are never mutated", () => {
 });
 
 describe("huge values", () => {
-  const time = (f: () => unknown): number => {
-    f(); // warm-up
-    const t = performance.now();
-    f();
-    return performance.now() - t;
-  };
-
   it("10 MB string", () => {
     const s = "a".repeat(10 * 1024 * 1024);
     expect(snapshot(s)).toBe(`${"a".repeat(200)}…[+${s.length - 200} chars]`);
